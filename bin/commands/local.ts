@@ -1,0 +1,3 @@
+import type { Command } from 'commander';
+
+export function registerLocalCommands(_program: Command): void {}
