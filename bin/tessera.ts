@@ -9,6 +9,7 @@ import { registerIdentityCommands } from './commands/identity.js';
 import { registerLocalCommands } from './commands/local.js';
 import { registerOdooCommands } from './commands/odoo.js';
 import { registerReportCommands } from './commands/report.js';
+import { registerSimulateCommands } from './commands/simulate.js';
 
 const program = new Command('tessera')
   .description('Tessera: a unified customer view for omnichannel retail, on AWS or on this machine.')
@@ -17,6 +18,7 @@ const program = new Command('tessera')
 
 for (const register of [
   registerLocalCommands,
+  registerSimulateCommands,
   registerContractsCommands,
   registerEventsCommands,
   registerIdentityCommands,
