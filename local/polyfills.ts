@@ -15,4 +15,7 @@ if (typeof (Promise as { withResolvers?: unknown }).withResolvers !== 'function'
   });
 }
 
+// This machine runs Node 20 while Lambda runs Node 22: the SDK's reminder about that is noise locally.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 export {};

@@ -1,3 +1,131 @@
-import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import type { ChannelEventLine } from '../../local/channel-client.js';
+import { demoEventStream } from '../../local/demo.js';
+import { readEventFile, type StreamTotals, sendEventStream } from '../../local/event-stream.js';
+import { ProgressBar } from '../../local/progress.js';
+import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
+import { resetLocalState } from '../../local/state.js';
 
-export function registerLocalCommands(_program: Command): void {}
+interface LocalOptions {
+  once: boolean;
+  events?: string;
+  customers: number;
+  seed: number;
+  port: number;
+  stateDir: string;
+  fresh: boolean;
+  inMemory: boolean;
+  verbose: boolean;
+}
+
+export const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
+  return n;
+};
+
+export function registerLocalCommands(program: Command): void {
+  program
+    .command('local')
+    .description(
+      'run the whole pipeline on this machine: local DynamoDB, event bus and API, fed by the demo retailer',
+    )
+    .option(
+      '--once',
+      'exit when the stream is processed (non-zero on any failure) instead of serving on',
+      false,
+    )
+    .option(
+      '--events <file>',
+      'send your own channel events (JSONL: {"source", "detail-type", "detail"} per line)',
+    )
+    .option('--customers <n>', 'size of the demo retailer', positiveInt('--customers'), 2000)
+    .option('--seed <n>', 'seed of the demo retailer', positiveInt('--seed'), 42)
+    .option('--port <n>', 'port of the local API (0 picks a free one)', positiveInt('--port'), 4010)
+    .option('--state-dir <dir>', 'where local state is kept', '.tessera')
+    .option('--fresh', 'start from empty state (deletes the state folder first)', false)
+    .option('--in-memory', 'keep nothing on disk', false)
+    .option('--verbose', 'log every handler at INFO', false)
+    .action(async (options: LocalOptions) => {
+      const failed = await runLocal(options);
+      if (options.once) process.exit(failed ? 1 : 0);
+    });
+}
+
+async function runLocal(options: LocalOptions): Promise<boolean> {
+  const stateDir = resolve(options.stateDir);
+  if (options.fresh && !options.inMemory) await resetLocalState(stateDir);
+  const runtime = await startLocalRuntime({
+    ...(options.inMemory ? {} : { stateDir }),
+    port: options.port,
+    logLevel: options.verbose ? 'INFO' : 'ERROR',
+  });
+  console.log(
+    `Tessera local runtime: API on ${runtime.api.url}, state in ${options.inMemory ? 'memory' : stateDir}`,
+  );
+
+  const started = Date.now();
+  let events: AsyncIterable<ChannelEventLine> | Iterable<ChannelEventLine>;
+  let total: number | undefined;
+  if (options.events) {
+    events = readEventFile(resolve(options.events));
+    console.log(`Sending your events from ${options.events}`);
+  } else {
+    const demo = demoEventStream({ customers: options.customers, seed: options.seed });
+    events = demo.events;
+    total = demo.total;
+    console.log(`Demo retailer: ${demo.description}`);
+  }
+
+  const progress = new ProgressBar('ingest', total);
+  let totals: StreamTotals;
+  try {
+    totals = await sendEventStream(events, {
+      apiUrl: runtime.api.url,
+      sourceKeys: runtime.sourceKeys,
+      batchSize: 25,
+      concurrency: 4,
+      maxResends: 3,
+      onProgress: (sent) => progress.update(sent),
+    });
+  } catch (error) {
+    await runtime.stop();
+    throw error;
+  }
+  progress.finish(totals.sent);
+  await runtime.bus.drain();
+  const failed = printSummary(runtime, totals, (Date.now() - started) / 1000);
+
+  if (options.once) {
+    await runtime.stop();
+    return failed;
+  }
+  console.log(`\nServing on ${runtime.api.url} (POST /events, POST /odoo/webhook/{secret}); Ctrl-C to stop.`);
+  await new Promise<void>((resolveStop) => process.once('SIGINT', () => resolveStop()));
+  await runtime.stop();
+  return failed;
+}
+
+function printSummary(runtime: LocalRuntime, totals: StreamTotals, seconds: number): boolean {
+  const deadLetters = runtime.bus.deadLettered();
+  console.log('\nSummary');
+  console.log(
+    `  events sent        ${totals.sent.toLocaleString('en-US')} in ${seconds.toFixed(1)}s (${Math.round(totals.sent / seconds)}/s)`,
+  );
+  console.log(`  accepted           ${totals.accepted.toLocaleString('en-US')}`);
+  console.log(`  duplicates dropped ${totals.duplicates.toLocaleString('en-US')}`);
+  console.log(
+    `  rejected           ${totals.rejected.toLocaleString('en-US')}${totals.rejected ? '  (tessera events rejected list)' : ''}`,
+  );
+  for (const r of totals.rejections) console.log(`    ${r.rejectionId}: ${r.reasons.join('; ')}`);
+  console.log(`  failed             ${totals.failed.toLocaleString('en-US')}`);
+  for (const [route, stats] of Object.entries(runtime.bus.stats())) {
+    console.log(
+      `  route ${route}: ${stats.delivered} delivered, ${stats.retried} retried, ${stats.deadLettered} dead-lettered, ${stats.duplicatesInjected} redelivered`,
+    );
+  }
+  for (const letter of deadLetters.slice(0, 5))
+    console.log(`    dead letter (${letter.route}): ${letter.error}`);
+  return totals.failed > 0 || deadLetters.length > 0;
+}

@@ -36,6 +36,12 @@ export const RiskScores = z
     churnProbability: z.number().min(0).max(1).optional(),
     probabilityAlive: z.number().min(0).max(1).optional(),
     clv: z.number().optional(),
+    valuePercentile: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe("the customer's CLV rank in the fitted base"),
     returnPropensity: z.number().min(0).max(1).optional(),
     discountDependency: z.number().min(0).max(1).optional(),
     marginContribution: z.number().optional(),

@@ -1,0 +1,32 @@
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * One traced SDK client of each kind per container, created on first use so that a function only pays
+ * for the clients it needs. Only AWS composition roots (`lambdas/<function>/index.ts`) import this.
+ */
+export const tracer = new Tracer({ serviceName: 'tessera' });
+
+let dynamo: DynamoDBDocumentClient | undefined;
+let events: EventBridgeClient | undefined;
+let secrets: SecretsManagerClient | undefined;
+
+export function documentClient(): DynamoDBDocumentClient {
+  dynamo ??= DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  return dynamo;
+}
+
+export function eventBridgeClient(): EventBridgeClient {
+  events ??= tracer.captureAWSv3Client(new EventBridgeClient({}));
+  return events;
+}
+
+export function secretsManagerClient(): SecretsManagerClient {
+  secrets ??= tracer.captureAWSv3Client(new SecretsManagerClient({}));
+  return secrets;
+}

@@ -1,0 +1,97 @@
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import dynalite from 'dynalite';
+import { type TableLayout, TableLayouts } from '../lib/shared/tables.js';
+
+export interface LocalDynamo {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  readonly doc: DynamoDBDocumentClient;
+  /** Physical table name per layout key (locally the layout's own name). */
+  readonly tables: Readonly<Record<keyof typeof TableLayouts, string>>;
+  close(): Promise<void>;
+}
+
+/**
+ * DynamoDB on this machine: dynalite in process, in memory or on disk (`path`), with the same tables the
+ * stateful stack creates. dynalite has no transactions and no TTL expiry, which our data access never needs.
+ */
+export async function startLocalDynamo(options: { path?: string } = {}): Promise<LocalDynamo> {
+  const server = dynalite({
+    ...(options.path ? { path: options.path } : {}),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 5,
+  });
+  const doc = DynamoDBDocumentClient.from(client, {
+    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+  });
+  await ensureTables(client, Object.values(TableLayouts));
+  const tables = Object.fromEntries(
+    Object.entries(TableLayouts).map(([key, layout]) => [key, layout.name]),
+  ) as Record<keyof typeof TableLayouts, string>;
+  return {
+    endpoint,
+    client,
+    doc,
+    tables,
+    close: async () => {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function ensureTables(client: DynamoDBClient, layouts: readonly TableLayout[]): Promise<void> {
+  const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
+  for (const layout of layouts) {
+    if (!existing.has(layout.name)) await client.send(new CreateTableCommand(createTableInput(layout)));
+  }
+}
+
+export function createTableInput(layout: TableLayout): CreateTableCommandInput {
+  const attributes = new Set<string>([layout.partitionKey]);
+  if (layout.sortKey) attributes.add(layout.sortKey);
+  for (const gsi of layout.globalSecondaryIndexes ?? []) {
+    attributes.add(gsi.partitionKey);
+    if (gsi.sortKey) attributes.add(gsi.sortKey);
+  }
+  const keySchema = (pk: string, sk?: string) => [
+    { AttributeName: pk, KeyType: 'HASH' as const },
+    ...(sk ? [{ AttributeName: sk, KeyType: 'RANGE' as const }] : []),
+  ];
+  const gsis = layout.globalSecondaryIndexes ?? [];
+  return {
+    TableName: layout.name,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: keySchema(layout.partitionKey, layout.sortKey),
+    ...(gsis.length > 0
+      ? {
+          GlobalSecondaryIndexes: gsis.map((gsi) => ({
+            IndexName: gsi.indexName,
+            KeySchema: keySchema(gsi.partitionKey, gsi.sortKey),
+            Projection: { ProjectionType: 'ALL' },
+          })),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,117 @@
+import './polyfills.js';
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { DynamoEventLedger, DynamoRejectedEventStore } from '../lambdas/adapters/dynamodb/ingest-store.js';
+import { EventBridgePublisher } from '../lambdas/adapters/eventbridge/event-publisher.js';
+import { StaticSourceKeys } from '../lambdas/adapters/secrets/source-keys.js';
+import { DEFAULT_INGEST_LIMITS } from '../lambdas/core/ingest/ingest-batch.js';
+import { type Clock, systemClock } from '../lambdas/core/ports.js';
+import { createIngestApiHandler } from '../lambdas/ingest-api/handler.js';
+import { createOdooWebhookHandler } from '../lambdas/odoo-webhook/handler.js';
+import { ROUTES } from '../lib/shared/routing.js';
+import { createLocalConsumers } from './composition.js';
+import { type LocalDynamo, startLocalDynamo } from './dynamodb.js';
+import { type LocalBusOptions, LocalEventBus } from './event-bus/bus.js';
+import { type LocalApiServer, startApiServer } from './http/api-server.js';
+import { ephemeralSecrets, type LocalStatePaths, loadOrCreateSecrets, localStatePaths } from './state.js';
+
+export const LOCAL_BUS_NAME = 'tessera-local';
+
+export interface LocalRuntimeOptions {
+  /** State folder (DynamoDB on disk, bus archive, secrets). In memory when omitted. */
+  readonly stateDir?: string;
+  readonly port?: number;
+  readonly bus?: Partial<LocalBusOptions>;
+  readonly logLevel?: LogLevel;
+  readonly clock?: Clock;
+  readonly maxClockSkewSeconds?: number;
+}
+
+export interface LocalRuntime {
+  readonly dynamo: LocalDynamo;
+  readonly bus: LocalEventBus;
+  readonly api: LocalApiServer;
+  readonly publisher: EventBridgePublisher;
+  readonly rejected: DynamoRejectedEventStore;
+  readonly sourceKeys: Readonly<Record<string, string>>;
+  readonly odooWebhookSecret: string;
+  readonly paths?: LocalStatePaths;
+  stop(): Promise<void>;
+}
+
+/**
+ * Composition root of the local environment: the same handlers, routing table and table layouts as the
+ * cloud, wired to dynalite, the local bus and a localhost HTTP server instead of the managed services.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  const paths = options.stateDir ? localStatePaths(options.stateDir) : undefined;
+  const secrets = paths ? await loadOrCreateSecrets(paths) : ephemeralSecrets();
+  const clock = options.clock ?? systemClock;
+  const logger = (serviceName: string) =>
+    new Logger({ serviceName, logLevel: options.logLevel ?? 'ERROR', environment: 'local' });
+
+  const dynamo = await startLocalDynamo(paths ? { path: paths.dynamodb } : {});
+  const bus = new LocalEventBus(LOCAL_BUS_NAME, {
+    ...(paths ? { archiveFile: paths.archive, deadLetterFile: paths.deadLetters } : {}),
+    ...options.bus,
+  });
+  const publisher = new EventBridgePublisher(bus, LOCAL_BUS_NAME);
+  const ledger = new DynamoEventLedger(dynamo.doc, dynamo.tables.ingest);
+  const rejected = new DynamoRejectedEventStore(dynamo.doc, dynamo.tables.ingest, () => clock.now());
+
+  const consumers = createLocalConsumers({ dynamo, publisher, clock, logger });
+  for (const route of ROUTES) {
+    const target = consumers[route.consumer];
+    if (!target) throw new Error(`no local consumer for route ${route.name} (${route.consumer})`);
+    bus.subscribe(route, target);
+  }
+
+  const maxClockSkewSeconds = options.maxClockSkewSeconds ?? 300;
+  const ingest = createIngestApiHandler({
+    ledger,
+    rejected,
+    publisher,
+    sourceKeys: new StaticSourceKeys(secrets.sourceKeys),
+    clock,
+    limits: { ...DEFAULT_INGEST_LIMITS, maxFutureSkewSeconds: maxClockSkewSeconds },
+    maxClockSkewSeconds,
+    logger: logger('tessera-ingest'),
+  });
+  const odooWebhook = createOdooWebhookHandler({
+    ledger,
+    rejected,
+    publisher,
+    webhookSecret: { read: async () => secrets.odooWebhookSecret },
+    clock,
+    limits: DEFAULT_INGEST_LIMITS,
+    logger: logger('tessera-odoo-webhook'),
+  });
+  const api = await startApiServer(
+    [
+      { method: 'POST', path: '/events', functionName: 'tessera-ingest', handler: ingest },
+      {
+        method: 'POST',
+        path: '/odoo/webhook/{secret}',
+        functionName: 'tessera-odoo-webhook',
+        handler: odooWebhook,
+      },
+    ],
+    options.port ?? 0,
+  );
+
+  return {
+    dynamo,
+    bus,
+    api,
+    publisher,
+    rejected,
+    sourceKeys: secrets.sourceKeys,
+    odooWebhookSecret: secrets.odooWebhookSecret,
+    ...(paths ? { paths } : {}),
+    stop: async () => {
+      await api.close();
+      await bus.drain();
+      await dynamo.close();
+    },
+  };
+}
