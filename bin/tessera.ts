@@ -8,6 +8,7 @@ import { registerEventsCommands } from './commands/events.js';
 import { registerIdentityCommands } from './commands/identity.js';
 import { registerLocalCommands } from './commands/local.js';
 import { registerOdooCommands } from './commands/odoo.js';
+import { registerRejectedCommands } from './commands/rejected.js';
 import { registerReportCommands } from './commands/report.js';
 import { registerSimulateCommands } from './commands/simulate.js';
 
@@ -21,6 +22,7 @@ for (const register of [
   registerSimulateCommands,
   registerContractsCommands,
   registerEventsCommands,
+  registerRejectedCommands,
   registerIdentityCommands,
   registerAnalyticsCommands,
   registerDocumentsCommands,

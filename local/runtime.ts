@@ -13,7 +13,13 @@ import { createLocalConsumers } from './composition.js';
 import { type LocalDynamo, startLocalDynamo } from './dynamodb.js';
 import { type LocalBusOptions, LocalEventBus } from './event-bus/bus.js';
 import { type LocalApiServer, startApiServer } from './http/api-server.js';
-import { ephemeralSecrets, type LocalStatePaths, loadOrCreateSecrets, localStatePaths } from './state.js';
+import {
+  acquireStateLock,
+  ephemeralSecrets,
+  type LocalStatePaths,
+  loadOrCreateSecrets,
+  localStatePaths,
+} from './state.js';
 
 export const LOCAL_BUS_NAME = 'tessera-local';
 
@@ -32,6 +38,7 @@ export interface LocalRuntime {
   readonly bus: LocalEventBus;
   readonly api: LocalApiServer;
   readonly publisher: EventBridgePublisher;
+  readonly ledger: DynamoEventLedger;
   readonly rejected: DynamoRejectedEventStore;
   readonly sourceKeys: Readonly<Record<string, string>>;
   readonly odooWebhookSecret: string;
@@ -45,6 +52,7 @@ export interface LocalRuntime {
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const paths = options.stateDir ? localStatePaths(options.stateDir) : undefined;
+  const releaseLock = paths ? await acquireStateLock(paths.root) : async () => undefined;
   const secrets = paths ? await loadOrCreateSecrets(paths) : ephemeralSecrets();
   const clock = options.clock ?? systemClock;
   const logger = (serviceName: string) =>
@@ -104,6 +112,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     bus,
     api,
     publisher,
+    ledger,
     rejected,
     sourceKeys: secrets.sourceKeys,
     odooWebhookSecret: secrets.odooWebhookSecret,
@@ -112,6 +121,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await api.close();
       await bus.drain();
       await dynamo.close();
+      await releaseLock();
     },
   };
 }

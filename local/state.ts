@@ -71,3 +71,37 @@ export function ephemeralSecrets(): { sourceKeys: Record<string, string>; odooWe
     odooWebhookSecret: randomBytes(24).toString('base64url'),
   };
 }
+
+/**
+ * One process at a time may open a state folder: its DynamoDB files are a LevelDB store, which a second
+ * opener crashes on. A lock file with the owner's pid says who holds it; a lock whose process is gone is stale.
+ */
+export async function acquireStateLock(root: string): Promise<() => Promise<void>> {
+  await mkdir(root, { recursive: true });
+  const lockFile = join(root, 'runtime.lock');
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    try {
+      await writeFile(lockFile, String(process.pid), { flag: 'wx' });
+      return async () => rm(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
+        throw new Error(
+          `the local state in ${root} is in use by process ${owner} (a running \`tessera local\`?); stop it and retry`,
+        );
+      }
+      await rm(lockFile, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${root}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

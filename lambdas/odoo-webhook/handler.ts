@@ -7,6 +7,7 @@ import { channelSource } from '../core/contracts/names.js';
 import { checkBodySize, checkContentType, parseJson } from '../core/ingest/batch-request.js';
 import { buildRejection, type IngestDependencies, ingestEvents } from '../core/ingest/ingest-batch.js';
 import type { SecretReader } from '../core/ingest/ports.js';
+import { ODOO_SOURCE_ID } from '../core/ingest/redrive.js';
 import { secretsEqual } from '../core/ingest/request-signature.js';
 import { mapOdooWebhook } from '../core/odoo/inbound.js';
 import type { Clock } from '../core/ports.js';
@@ -17,10 +18,9 @@ export interface OdooWebhookDependencies extends IngestDependencies {
   readonly logger: Logger;
 }
 
-/** Odoo's outgoing webhooks are not signed: the secret in the path is what authenticates them. */
-export const ODOO_SOURCE_ID = 'odoo';
 
 /**
+ * Odoo's outgoing webhooks are not signed: the secret in the path is what authenticates them.
  * `POST /odoo/webhook/{secret}`: one Odoo "Send Webhook Notification" request. Odoo waits one second and
  * never retries, so the answer is quick and an unmappable record is kept in the rejected store, not lost.
  */

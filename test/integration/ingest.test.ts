@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TesseraEvent } from '../../lambdas/core/contracts/envelope.js';
 import { ChannelEventType, channelSource } from '../../lambdas/core/contracts/names.js';
+import { DEFAULT_INGEST_LIMITS } from '../../lambdas/core/ingest/ingest-batch.js';
+import type { RejectedEvent } from '../../lambdas/core/ingest/ports.js';
+import { redriveRejected } from '../../lambdas/core/ingest/redrive.js';
 import { SignatureHeader, signPayload } from '../../lambdas/core/ingest/request-signature.js';
 import type { IngestSummary } from '../../lambdas/ingest-api/handler.js';
 import type { Route } from '../../lib/shared/routing.js';
@@ -268,5 +271,44 @@ describe('Odoo outgoing webhooks', () => {
     expect(response.status).toBe(422);
     expect(body.reasons.join()).toMatch(/stock\.picking/);
     expect(await runtime.rejected.get(body.rejectionId)).toMatchObject({ sourceId: 'odoo' });
+  });
+});
+
+describe('re-driving rejected events', () => {
+  it('sends a corrected event through ingestion once, and refuses an uncorrected one', async () => {
+    // Prepare
+    const bad = posOrder({ currency: 'eur' });
+    const response = await post([bad]);
+    const [verdict] = (response.body as IngestSummary).results;
+    const rejection = await runtime.rejected.get((verdict as { rejectionId: string }).rejectionId);
+    const deps = {
+      ledger: runtime.ledger,
+      rejected: runtime.rejected,
+      publisher: runtime.publisher,
+      limits: DEFAULT_INGEST_LIMITS,
+    };
+    const corrected = JSON.stringify({
+      'detail-type': bad.detailType,
+      detail: { ...(bad.detail as object), currency: 'EUR' },
+    });
+    const before = received.length;
+    // Act
+    const asStored = await redriveRejected(rejection as RejectedEvent, undefined, new Date(), deps);
+    const fixed = await redriveRejected(rejection as RejectedEvent, corrected, new Date(), deps);
+    const again = await redriveRejected(
+      (await runtime.rejected.get(rejection?.rejectionId as string)) as RejectedEvent,
+      corrected,
+      new Date(),
+      deps,
+    );
+    await runtime.bus.drain();
+    // Assess
+    expect(asStored).toEqual({
+      ok: false,
+      reasons: ['currency: must be an ISO 4217 currency code such as EUR'],
+    });
+    expect(fixed).toMatchObject({ ok: true, verdict: { status: 'accepted' } });
+    expect(again).toMatchObject({ ok: false, reasons: [expect.stringMatching(/^already re-driven at /)] });
+    expect(received.length - before).toBe(1);
   });
 });

@@ -77,6 +77,7 @@ export async function ingestEvents(
   events: readonly IncomingEvent[],
   receivedAt: Date,
   deps: IngestDependencies,
+  options: { readonly keepRejected: boolean } = { keepRejected: true },
 ): Promise<EventVerdict[]> {
   const verdicts: EventVerdict[] = new Array(events.length);
   const candidates: Candidate[] = [];
@@ -91,7 +92,7 @@ export async function ingestEvents(
         incoming.raw,
         checked.reasons,
         receivedAt,
-        deps.rejected,
+        options.keepRejected ? deps.rejected : undefined,
         checked,
       );
       continue;
@@ -229,11 +230,11 @@ async function reject(
   raw: unknown,
   reasons: readonly string[],
   receivedAt: Date,
-  store: RejectedEventStore,
+  store: RejectedEventStore | undefined,
   found: { detailType?: string; eventId?: string },
 ): Promise<EventVerdict> {
   const rejection = buildRejection(sourceId, raw, reasons, receivedAt, found);
-  await store.save(rejection);
+  await store?.save(rejection);
   return {
     index,
     status: 'rejected',

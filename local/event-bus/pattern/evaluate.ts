@@ -46,8 +46,8 @@ function matchInArray(node: ObjectNode, items: readonly unknown[]): Found {
 
 function matchesFields(node: ObjectNode, object: Record<string, unknown>): boolean {
   for (const field of node.fields) {
-    // Own properties only: an event field called "constructor" is data, not Object.prototype.constructor.
-    const value = hasOwn.call(object, field.key) ? object[field.key] : undefined;
+    // An event field called "constructor" is data, not Object.prototype.constructor.
+    const value = field.inheritedName && !hasOwn.call(object, field.key) ? undefined : object[field.key];
     if (field.leaf !== undefined && !matchesLeaf(field.leaf, value)) return false;
     if (field.node !== undefined && !matchesNode(field.node, value)) return false;
   }

@@ -14,18 +14,29 @@ export function parseIpAddress(text: string): Uint8Array | undefined {
   return undefined;
 }
 
+/** Hand-rolled: event strings are checked against every cidr condition, so this runs per event. */
 function parseIpv4(text: string): Uint8Array | undefined {
   const bytes = new Uint8Array(4);
-  const parts = text.split('.');
-  for (let i = 0; i < 4; i++) {
-    const part = parts[i]!;
-    if (part.length > 3) return undefined;
-    const value = Number(part);
-    if (value > 255) return undefined;
-    bytes[i] = value;
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : DOT;
+    if (code === DOT) {
+      if (digits === 0 || digits > 3 || value > 255) return undefined;
+      bytes[part++] = value;
+      value = 0;
+      digits = 0;
+    } else {
+      value = value * 10 + (code - ZERO);
+      digits++;
+    }
   }
   return bytes;
 }
+
+const DOT = 46;
+const ZERO = 48;
 
 function parseIpv6(text: string): Uint8Array | undefined {
   const halves = text.split('::');

@@ -12,6 +12,8 @@ export interface ObjectNode {
 /** A field can carry both a leaf and a nested node when `$or` branches reach it at two depths. */
 export interface FieldRule {
   readonly key: string;
+  /** The key names an Object.prototype member ("constructor", "__proto__"...): read own properties only. */
+  readonly inheritedName: boolean;
   readonly leaf: LeafMatcher | undefined;
   readonly node: ObjectNode | undefined;
 }
@@ -50,7 +52,12 @@ class MutableNode {
   }
   freeze(): ObjectNode {
     return {
-      fields: [...this.fields].map(([key, field]) => ({ key, leaf: field.leaf, node: field.node?.freeze() })),
+      fields: [...this.fields].map(([key, field]) => ({
+        key,
+        inheritedName: key in Object.prototype,
+        leaf: field.leaf,
+        node: field.node?.freeze(),
+      })),
     };
   }
 }

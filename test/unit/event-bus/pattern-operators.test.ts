@@ -56,7 +56,14 @@ describe('exact values', () => {
       { ip: '0:0:0:0:0:0:0:1' },
       true,
     ],
-    ['a field named like an Object.prototype member is data', { constructor: [{ exists: true }] }, {}, false],
+    ['an absent field named like an Object.prototype member', { constructor: [{ exists: true }] }, {}, false],
+    ['a present field named like an Object.prototype member', { toString: ['x'] }, { toString: 'x' }, true],
+    [
+      'a "__proto__" field from parsed JSON',
+      JSON.parse('{"__proto__": ["x"]}'),
+      JSON.parse('{"__proto__": "x"}'),
+      true,
+    ],
   ]);
 });
 
