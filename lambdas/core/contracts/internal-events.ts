@@ -41,7 +41,7 @@ export const RiskScores = z
       .min(0)
       .max(1)
       .optional()
-      .describe("the customer's CLV rank in the fitted base"),
+      .describe("rank in the fitted base of the customer's value at stake (CLV if still active)"),
     returnPropensity: z.number().min(0).max(1).optional(),
     discountDependency: z.number().min(0).max(1).optional(),
     marginContribution: z.number().optional(),
