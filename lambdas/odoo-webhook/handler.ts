@@ -18,7 +18,6 @@ export interface OdooWebhookDependencies extends IngestDependencies {
   readonly logger: Logger;
 }
 
-
 /**
  * Odoo's outgoing webhooks are not signed: the secret in the path is what authenticates them.
  * `POST /odoo/webhook/{secret}`: one Odoo "Send Webhook Notification" request. Odoo waits one second and

@@ -1,6 +1,11 @@
 import { channelSource } from '../contracts/names.js';
 import { mapOdooWebhook } from '../odoo/inbound.js';
-import { type EventVerdict, type IncomingEvent, type IngestDependencies, ingestEvents } from './ingest-batch.js';
+import {
+  type EventVerdict,
+  type IncomingEvent,
+  type IngestDependencies,
+  ingestEvents,
+} from './ingest-batch.js';
 import type { RejectedEvent } from './ports.js';
 
 export const ODOO_SOURCE_ID = 'odoo';
@@ -32,9 +37,16 @@ export async function redriveRejected(
   }
   const incoming = toIncoming(rejection.sourceId, raw);
   if (!incoming.ok) return { ok: false, reasons: [incoming.reason] };
-  const [verdict] = await ingestEvents(rejection.sourceId, channelSource(rejection.sourceId), [incoming.event], now, deps, {
-    keepRejected: false,
-  });
+  const [verdict] = await ingestEvents(
+    rejection.sourceId,
+    channelSource(rejection.sourceId),
+    [incoming.event],
+    now,
+    deps,
+    {
+      keepRejected: false,
+    },
+  );
   if (!verdict) return { ok: false, reasons: ['no verdict'] };
   if (verdict.status === 'rejected') return { ok: false, reasons: verdict.reasons };
   if (verdict.status === 'failed') return { ok: false, reasons: [verdict.reason] };
@@ -42,9 +54,15 @@ export async function redriveRejected(
   return { ok: true, verdict };
 }
 
-function toIncoming(sourceId: string, raw: unknown): { ok: true; event: IncomingEvent } | { ok: false; reason: string } {
+function toIncoming(
+  sourceId: string,
+  raw: unknown,
+): { ok: true; event: IncomingEvent } | { ok: false; reason: string } {
   if (sourceId !== ODOO_SOURCE_ID) return { ok: true, event: { raw } };
   const mapped = mapOdooWebhook(raw);
   if (!mapped.ok) return { ok: false, reason: mapped.reason };
-  return { ok: true, event: { raw, detailType: mapped.detailType, detail: mapped.detail, dedupKey: mapped.dedupKey } };
+  return {
+    ok: true,
+    event: { raw, detailType: mapped.detailType, detail: mapped.detail, dedupKey: mapped.dedupKey },
+  };
 }
