@@ -1,4 +1,5 @@
-import type { AddressInfo } from 'node:net';
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
@@ -6,7 +7,6 @@ import {
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import dynalite from 'dynalite';
 import { type TableLayout, TableLayouts } from '../lib/shared/tables.js';
 
 export interface LocalDynamo {
@@ -19,21 +19,12 @@ export interface LocalDynamo {
 }
 
 /**
- * DynamoDB on this machine: dynalite in process, in memory or on disk (`path`), with the same tables the
- * stateful stack creates. dynalite has no transactions and no TTL expiry, which our data access never needs.
+ * DynamoDB on this machine: dynalite in a child process (so it runs on the other core), in memory or on
+ * disk (`path`), with the same tables the stateful stack creates. dynalite has no transactions and no TTL
+ * expiry, which our data access never needs.
  */
 export async function startLocalDynamo(options: { path?: string } = {}): Promise<LocalDynamo> {
-  const server = dynalite({
-    ...(options.path ? { path: options.path } : {}),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+  const { child, port } = await startDynaliteProcess(options.path);
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({
     endpoint,
@@ -55,9 +46,36 @@ export async function startLocalDynamo(options: { path?: string } = {}): Promise
     tables,
     close: async () => {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      await exited;
     },
   };
+}
+
+async function startDynaliteProcess(
+  path: string | undefined,
+): Promise<{ child: ChildProcess; port: number }> {
+  const script = fileURLToPath(new URL('./dynalite-server.mjs', import.meta.url));
+  const child = fork(script, path ? [path] : [], {
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { port?: number; error?: string }) =>
+      message.port
+        ? resolve(message.port)
+        : reject(new Error(`local DynamoDB did not start: ${message.error}`)),
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`local DynamoDB exited with code ${code} before it started`)),
+    );
+  });
+  // The child must not outlive us, nor keep our event loop alive on its own.
+  child.unref();
+  child.channel?.unref();
+  return { child, port };
 }
 
 async function ensureTables(client: DynamoDBClient, layouts: readonly TableLayout[]): Promise<void> {

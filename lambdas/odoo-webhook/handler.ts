@@ -9,11 +9,16 @@ import { buildRejection, type IngestDependencies, ingestEvents } from '../core/i
 import type { SecretReader } from '../core/ingest/ports.js';
 import { ODOO_SOURCE_ID } from '../core/ingest/redrive.js';
 import { secretsEqual } from '../core/ingest/request-signature.js';
-import { mapOdooWebhook } from '../core/odoo/inbound.js';
+import { mapOdooWebhook, type OdooInboundOptions } from '../core/odoo/inbound.js';
 import type { Clock } from '../core/ports.js';
 
 export interface OdooWebhookDependencies extends IngestDependencies {
   readonly webhookSecret: SecretReader;
+  /**
+   * Reads what a payload only names by id (order lines, the partner, the currency) through the Odoo API,
+   * when one is configured; without it, payloads are mapped from the fields the webhook selected.
+   */
+  readonly enrich?: (payload: unknown, base: OdooInboundOptions) => Promise<OdooInboundOptions>;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -40,7 +45,13 @@ export function createOdooWebhookHandler(deps: OdooWebhookDependencies) {
       return problemResponse(json.problem);
     }
 
-    const mapped = mapOdooWebhook(json.value);
+    const base: OdooInboundOptions = { receivedAt };
+    const mapped = mapOdooWebhook(json.value, deps.enrich ? await deps.enrich(json.value, base) : base);
+    if (!mapped.ok && mapped.ignored) {
+      // A quotation, a draft refund, a delivery address: valid, but not a fact a channel event records.
+      deps.logger.info('odoo webhook ignored', { reason: mapped.reason });
+      return jsonResponse(200, { status: 'ignored', reason: mapped.reason });
+    }
     if (!mapped.ok) {
       const rejection = buildRejection(ODOO_SOURCE_ID, json.value, [mapped.reason], receivedAt);
       await deps.rejected.save(rejection);

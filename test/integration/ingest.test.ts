@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TesseraEvent } from '../../lambdas/core/contracts/envelope.js';
 import { ChannelEventType, channelSource } from '../../lambdas/core/contracts/names.js';
@@ -263,6 +265,34 @@ describe('Odoo outgoing webhooks', () => {
     expect(await first.json()).toMatchObject({ status: 'accepted' });
     expect(await repeat.json()).toMatchObject({ status: 'duplicate' });
     expect(await changed.json()).toMatchObject({ status: 'accepted' });
+  });
+
+  it('accepts the partner change a real Odoo 19 sent (no write_date selected)', async () => {
+    // Prepare: the body exactly as captured in ../shared/data/odoo-wire/outgoing_webhook_capture.jsonl
+    const [line] = (
+      await readFile(resolve('../shared/data/odoo-wire/outgoing_webhook_capture.jsonl'), 'utf8')
+    ).split('\n');
+    const recorded = JSON.parse(JSON.parse(line as string).body as string);
+    // Act
+    const response = await postWebhook(runtime.odooWebhookSecret, recorded);
+    // Assess
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'accepted' });
+  });
+
+  it('answers a quotation, which is no channel event, as ignored without keeping it', async () => {
+    const quotation = {
+      _action: 'Tessera sync(#12)',
+      _id: 5,
+      _model: 'sale.order',
+      id: 5,
+      name: 'S00005',
+      state: 'draft',
+      partner_id: 7,
+    };
+    const response = await postWebhook(runtime.odooWebhookSecret, quotation);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ignored' });
   });
 
   it('keeps a record it cannot map in the rejected store', async () => {

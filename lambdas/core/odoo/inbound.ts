@@ -291,23 +291,22 @@ export function odooInboundNeeds(payload: unknown): OdooInboundNeeds {
   const base = OdooWebhookPayload.safeParse(payload);
   if (!base.success) return { lineIds: [] };
   const p = base.data;
-  const lineField =
-    p._model === 'sale.order' ? 'order_line' : p._model === 'account.move' ? 'invoice_line_ids' : undefined;
-  const rawLines = lineField ? p[lineField] : undefined;
+  const lines =
+    p._model === 'sale.order'
+      ? { field: 'order_line', model: 'sale.order.line' as const }
+      : p._model === 'account.move'
+        ? { field: 'invoice_line_ids', model: 'account.move.line' as const }
+        : undefined;
+  const rawLines = lines ? p[lines.field] : undefined;
   const lineIds = Array.isArray(rawLines) ? rawLines.filter((v): v is number => typeof v === 'number') : [];
-  const partner = odooMany2One.safeParse(p.partner_id);
-  const currency = odooMany2One.safeParse(p.currency_id);
+  // A partner's own webhook carries its details; orders, refunds and tickets only point at the partner.
+  const partner = p._model === 'res.partner' ? undefined : odooMany2One.safeParse(p.partner_id).data;
+  const currency = odooMany2One.safeParse(p.currency_id).data;
   return {
-    ...(lineField && lineIds.length > 0
-      ? { lineModel: p._model === 'sale.order' ? 'sale.order.line' : 'account.move.line' }
-      : {}),
+    ...(lines && lineIds.length > 0 ? { lineModel: lines.model } : {}),
     lineIds,
-    ...(partner.success && partner.data && ODOO_INBOUND_MODELS.includes(p._model as OdooInboundModel)
-      ? p._model === 'res.partner'
-        ? {}
-        : { partnerId: partner.data.id }
-      : {}),
-    ...(currency.success && currency.data && !currency.data.name ? { currencyId: currency.data.id } : {}),
+    ...(partner ? { partnerId: partner.id } : {}),
+    ...(currency && !currency.name ? { currencyId: currency.id } : {}),
   };
 }
 
