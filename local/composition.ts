@@ -1,5 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoIdentityStore } from '../lambdas/adapters/dynamodb/identity-store.js';
+import { identityConfig } from '../lambdas/core/identity/config.js';
 import type { Clock, EventPublisher } from '../lambdas/core/ports.js';
+import { createIdentityHandler } from '../lambdas/identity/handler.js';
 import type { ConsumerId } from '../lib/shared/routing.js';
 import type { LocalDynamo } from './dynamodb.js';
 import type { EventTarget } from './event-bus/bus.js';
@@ -21,9 +24,21 @@ export function lambdaTarget(functionName: string, handler: EventHandler): Event
   };
 }
 
-/** Every consumer of the routing table, built from local adapters: the one place where they are chosen. */
-export function createLocalConsumers(_ctx: LocalContext): Partial<Record<ConsumerId, EventTarget>> {
+/**
+ * Every consumer of the routing table, built from local adapters: the one place where they are chosen,
+ * mirroring the AWS composition roots in `lambdas/<function>/index.ts`.
+ */
+export function createLocalConsumers(ctx: LocalContext): Partial<Record<ConsumerId, EventTarget>> {
+  const identityStore = new DynamoIdentityStore(ctx.dynamo.doc, ctx.dynamo.tables.customers);
+  const identity = createIdentityHandler({
+    identity: identityStore,
+    profiles: identityStore,
+    publisher: ctx.publisher,
+    config: identityConfig({ defaultRegion: 'GB' }),
+    clock: ctx.clock,
+    logger: ctx.logger('tessera-identity'),
+  });
   return {
-    identity: async () => undefined,
+    identity: lambdaTarget('tessera-identity', identity as EventHandler),
   };
 }

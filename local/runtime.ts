@@ -43,6 +43,8 @@ export interface LocalRuntime {
   readonly sourceKeys: Readonly<Record<string, string>>;
   readonly odooWebhookSecret: string;
   readonly paths?: LocalStatePaths;
+  /** Routes of the routing table that have no local consumer yet. */
+  readonly unconsumedRoutes: readonly string[];
   stop(): Promise<void>;
 }
 
@@ -68,10 +70,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const rejected = new DynamoRejectedEventStore(dynamo.doc, dynamo.tables.ingest, () => clock.now());
 
   const consumers = createLocalConsumers({ dynamo, publisher, clock, logger });
+  // Like a route declared `notYetDeployed` in the cloud: no target yet, the archive keeps its events.
+  const unconsumedRoutes: string[] = [];
   for (const route of ROUTES) {
     const target = consumers[route.consumer];
-    if (!target) throw new Error(`no local consumer for route ${route.name} (${route.consumer})`);
-    bus.subscribe(route, target);
+    if (target) bus.subscribe(route, target);
+    else unconsumedRoutes.push(route.name);
   }
 
   const maxClockSkewSeconds = options.maxClockSkewSeconds ?? 300;
@@ -117,6 +121,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     sourceKeys: secrets.sourceKeys,
     odooWebhookSecret: secrets.odooWebhookSecret,
     ...(paths ? { paths } : {}),
+    unconsumedRoutes,
     stop: async () => {
       await api.close();
       await bus.drain();

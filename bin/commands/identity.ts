@@ -1,3 +1,480 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { Command } from 'commander';
+import { DynamoIdentityStore } from '../../lambdas/adapters/dynamodb/identity-store.js';
+import type { OutgoingEvent } from '../../lambdas/core/contracts/envelope.js';
+import { ChannelEventType, channelSource } from '../../lambdas/core/contracts/names.js';
+import { DEFAULT_IDENTITY_CONFIG, identityConfig } from '../../lambdas/core/identity/config.js';
+import { parseCsvObjects } from '../../lambdas/core/identity/csv.js';
+import {
+  attributesFromRow,
+  evaluateClusters,
+  parseColumnMap,
+} from '../../lambdas/core/identity/evaluation.js';
+import { normaliseAttributes } from '../../lambdas/core/identity/normalise.js';
+import { AWS_PRICES, costPerMillionEvents } from '../../lambdas/core/identity/pricing.js';
+import { decideReview, eraseCustomer, splitRecord } from '../../lambdas/core/identity/split.js';
+import type { IdentityStore } from '../../lambdas/core/identity/store.js';
+import { parseModelParameters, trainModel } from '../../lambdas/core/identity/train.js';
+import type { EventPublisher, PublishOutcome } from '../../lambdas/core/ports.js';
+import { systemClock } from '../../lambdas/core/ports.js';
+import { createIdentityHandler, identityRecord } from '../../lambdas/identity/handler.js';
+import { TableLayouts } from '../../lib/shared/tables.js';
+import { createTableInput, startLocalDynamo } from '../../local/dynamodb.js';
+import { localStatePaths } from '../../local/state.js';
 
-export function registerIdentityCommands(_program: Command): void {}
+/** Lambda settings the cost figure assumes for the identity consumer (1 GB as in lib/constructs/identity.ts; printed with the result). */
+const COST_ASSUMPTIONS = { lambdaMemoryGb: 1, lambdaMsPerEvent: 60 } as const;
+
+const context = {
+  functionName: 'tessera-identity-eval',
+  awsRequestId: 'eval',
+  getRemainingTimeInMillis: () => 60_000,
+} as unknown as Context;
+
+class CountingPublisher implements EventPublisher {
+  count = 0;
+  async publish(events: readonly OutgoingEvent[]): Promise<readonly PublishOutcome[]> {
+    this.count += events.length;
+    return events.map((_, i) => ({ ok: true, busEventId: `local-${this.count}-${i}` }));
+  }
+}
+
+const sourceIdSafe = (value: string) => value.replace(/[^\x21-\x7e]/g, '').slice(0, 128);
+
+interface EvalOptions {
+  readonly input: string;
+  readonly idCol: string;
+  readonly truthCol: string;
+  readonly sourceCol?: string;
+  readonly map: string;
+  readonly json?: boolean;
+  readonly concurrency: string;
+  readonly dedupeWithinSources?: boolean;
+  /** Parameters written by `tessera identity train`; the shipped defaults when absent. */
+  readonly model?: string;
+}
+
+async function loadModel(file: string | undefined) {
+  return file === undefined
+    ? DEFAULT_IDENTITY_CONFIG.model
+    : parseModelParameters(JSON.parse(await readFile(resolve(file), 'utf8')));
+}
+
+async function readRows(file: string, required: readonly string[]) {
+  const { header, rows } = parseCsvObjects(await readFile(resolve(file), 'utf8'));
+  const missing = required.filter((c) => !header.includes(c));
+  if (missing.length > 0) {
+    throw new Error(
+      `${file} has no column ${missing.map((c) => JSON.stringify(c)).join(', ')} (columns: ${header.join(', ')})`,
+    );
+  }
+  return rows;
+}
+
+/** Turns a CSV row into the channel event a source system would send for it. */
+function rowEvent(
+  row: Record<string, string>,
+  index: number,
+  sender: string,
+  map: ReturnType<typeof parseColumnMap>,
+) {
+  const a = attributesFromRow(row, map);
+  const address = {
+    streetNumber: a.streetNumber,
+    street: a.street,
+    line2: a.addressLine2,
+    city: a.city,
+    postcode: a.postcode,
+    state: a.state,
+    country: a.country,
+  };
+  const hasAddress = Object.values(address).some((v) => v !== undefined);
+  const customer = {
+    sourceSystem: 'backfill',
+    sourceCustomerId: a.sourceCustomerId ? sourceIdSafe(a.sourceCustomerId) || undefined : undefined,
+    givenName: a.givenName,
+    familyName: a.familyName,
+    fullName: a.fullName,
+    email: a.email,
+    phone: a.phone,
+    birthDate: a.birthDate,
+    gender: a.gender,
+    ...(hasAddress ? { address } : {}),
+    loyaltyId: a.loyaltyId ? sourceIdSafe(a.loyaltyId) || undefined : undefined,
+    nationalId: a.nationalId,
+  };
+  const event: EventBridgeEvent<string, unknown> = {
+    version: '0',
+    id: `eval-${index}`,
+    'detail-type': ChannelEventType.CustomerProfileUpdated,
+    source: channelSource(sender),
+    account: '000000000000',
+    time: new Date(Date.UTC(2025, 0, 1) + index * 1000).toISOString(),
+    region: 'local',
+    resources: [],
+    detail: {
+      schemaVersion: 1,
+      eventId: `row-${index}`,
+      occurredAt: new Date(Date.UTC(2025, 0, 1) + index * 1000).toISOString(),
+      customer: JSON.parse(JSON.stringify(customer)),
+    },
+  };
+  return event;
+}
+
+/**
+ * A fresh in-memory dynalite in a worker thread: the database gets its own core, so the evaluation
+ * measures the resolver rather than the two sharing one event loop.
+ */
+async function startDynaliteWorker(): Promise<{
+  doc: DynamoDBDocumentClient;
+  table: string;
+  close(): Promise<void>;
+}> {
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+     const server = require('dynalite')({ createTableMs: 0 });
+     server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));`,
+    { eval: true },
+  );
+  const port = await new Promise<number>((ok, fail) => {
+    worker.once('message', ok);
+    worker.once('error', fail);
+  });
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const table = TableLayouts.customers.name;
+  await client.send(new CreateTableCommand(createTableInput(TableLayouts.customers)));
+  return {
+    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+    table,
+    close: async () => {
+      client.destroy();
+      await worker.terminate();
+    },
+  };
+}
+
+async function rootOf(store: IdentityStore, id: string): Promise<string> {
+  let current = id;
+  for (
+    let node = await store.getCustomer(current);
+    node?.mergedInto;
+    node = await store.getCustomer(current)
+  ) {
+    current = node.mergedInto;
+  }
+  return current;
+}
+
+export async function evalIdentity(options: EvalOptions) {
+  const map = parseColumnMap(options.map);
+  const rows = await readRows(options.input, [
+    options.idCol,
+    options.truthCol,
+    ...(options.sourceCol ? [options.sourceCol] : []),
+    ...Object.values(map).map(String),
+  ]);
+  const senderOf = (row: Record<string, string>) =>
+    options.sourceCol ? `eval-${sourceIdSafe(row[options.sourceCol] ?? '') || 'none'}` : 'eval';
+  const senders = [...new Set(rows.map(senderOf))];
+  // FEBRL 4 style linkage: each source lists a person at most once, so its records are never linked together.
+  const config = identityConfig({
+    duplicateFreeSources: options.sourceCol && !options.dedupeWithinSources ? senders : [],
+    model: await loadModel(options.model),
+  });
+  const dynamo = await startDynaliteWorker();
+  try {
+    const store = new DynamoIdentityStore(dynamo.doc, dynamo.table);
+    const publisher = new CountingPublisher();
+    const handler = createIdentityHandler({
+      identity: store,
+      profiles: store,
+      publisher,
+      config,
+      clock: systemClock,
+      logger: new Logger({ serviceName: 'tessera-identity-eval', logLevel: 'SILENT' }),
+    });
+    const events = rows.map((row, i) => rowEvent(row, i, senderOf(row), map));
+    const concurrency = Math.max(1, Number(options.concurrency) || 1);
+    let next = 0;
+    const started = process.hrtime.bigint();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let i = next++; i < events.length; i = next++) await handler(events[i]!, context);
+      }),
+    );
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const units = { read: store.capacity.read, write: store.capacity.write };
+
+    const predicted = new Map<string, string>();
+    const truth = new Map<string, string>();
+    for (const [i, row] of rows.entries()) {
+      const key = `${i}:${row[options.idCol]}`;
+      truth.set(key, row[options.truthCol] ?? '');
+      const event = events[i]!;
+      const record = await store.getRecord(identityRecord(event.source, event.detail as never).recordKey);
+      predicted.set(key, record?.customerId ? await rootOf(store, record.customerId) : `unresolved:${key}`);
+    }
+    const scores = evaluateClusters(predicted, truth);
+    const requestUnits = { readPerEvent: units.read / rows.length, writePerEvent: units.write / rows.length };
+    const busEventsPerEvent = 1 + publisher.count / rows.length;
+    const cost = costPerMillionEvents(requestUnits, { ...COST_ASSUMPTIONS, busEventsPerEvent });
+    const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
+    const score = (s: { precision: number; recall: number; f1: number }) => ({
+      precision: round(s.precision),
+      recall: round(s.recall),
+      f1: round(s.f1),
+    });
+    return {
+      records: rows.length,
+      clusters: scores.clusters,
+      pairwise: score(scores.pairwise),
+      bcubed: score(scores.bcubed),
+      eventsPerSecond: round(rows.length / seconds, 1),
+      requestUnits: {
+        readPerEvent: round(requestUnits.readPerEvent, 2),
+        writePerEvent: round(requestUnits.writePerEvent, 2),
+      },
+      costPerMillionEvents: cost.total,
+      costBreakdown: {
+        ...cost,
+        assumptions: { ...COST_ASSUMPTIONS, busEventsPerEvent: round(busEventsPerEvent, 3) },
+        prices: AWS_PRICES,
+      },
+    };
+  } finally {
+    await dynamo.close();
+  }
+}
+
+async function openLocalStore(stateDir: string) {
+  const dynamo = await startLocalDynamo({ path: localStatePaths(resolve(stateDir)).dynamodb });
+  return { dynamo, store: new DynamoIdentityStore(dynamo.doc, dynamo.tables.customers) };
+}
+
+export function registerIdentityCommands(program: Command): void {
+  program
+    .command('eval-identity')
+    .description(
+      'Stream a labelled CSV of people through the identity consumer on a fresh local DynamoDB and score it',
+    )
+    .requiredOption('--input <file>', 'CSV file with a header row')
+    .requiredOption('--id-col <column>', 'record id column')
+    .requiredOption('--truth-col <column>', 'true cluster (person) column')
+    .option('--source-col <column>', 'source column; each source is taken as duplicate-free (linkage)')
+    .option('--dedupe-within-sources', 'with --source-col, still link records of the same source')
+    .requiredOption(
+      '--map <pairs>',
+      'canonical=column pairs, e.g. givenName=first_name,familyName=surname,birthDate=dob',
+    )
+    .option('--concurrency <n>', 'events handled at once (the resolver is safe under concurrency)', '4')
+    .option('--model <file>', 'm/u parameters from `tessera identity train` (default: the shipped ones)')
+    .option('--json', 'print only the JSON result')
+    .action(async (options: EvalOptions) => {
+      const result = await evalIdentity(options);
+      if (options.json) console.log(JSON.stringify(result));
+      else console.log(JSON.stringify(result, null, 2));
+    });
+
+  const identity = program.command('identity').description('Identity resolution: train, explain, review');
+
+  identity
+    .command('train')
+    .description('Fit the m and u probabilities by EM on a CSV of people (no labels needed) and store them')
+    .requiredOption('--input <file>', 'CSV file with a header row')
+    .requiredOption('--map <pairs>', 'canonical=column pairs, as for eval-identity')
+    .option('--out <file>', 'where to write the model', '.tessera/identity-model.json')
+    .action(async (options: { input: string; map: string; out: string }) => {
+      const map = parseColumnMap(options.map);
+      const rows = await readRows(options.input, Object.values(map).map(String));
+      const records = rows.map(
+        (row) => normaliseAttributes(attributesFromRow(row, map), DEFAULT_IDENTITY_CONFIG).attributes,
+      );
+      const result = trainModel(records, DEFAULT_IDENTITY_CONFIG.model);
+      parseModelParameters(result.model);
+      await mkdir(dirname(resolve(options.out)), { recursive: true });
+      await writeFile(resolve(options.out), `${JSON.stringify(result.model, null, 2)}\n`);
+      console.log(
+        `trained on ${records.length} records: ${result.candidatePairs} candidate pairs, ${result.randomPairs} random pairs, ` +
+          `${result.iterations} EM iterations, estimated match share ${result.matchShare.toFixed(4)}; wrote ${options.out}`,
+      );
+    });
+
+  identity
+    .command('explain')
+    .description('Show, for each record of a profile, the evidence it was linked on')
+    .argument('<customerId>', 'a Tessera customer id (cus_...)')
+    .option('--state-dir <dir>', 'local state directory', '.tessera')
+    .action(async (customerId: string, options: { stateDir: string }) => {
+      const { dynamo, store } = await openLocalStore(options.stateDir);
+      try {
+        const root = await rootOf(store, customerId);
+        if (!(await store.getCustomer(root)))
+          throw new Error(`no profile ${customerId} in ${options.stateDir}`);
+        const ids = [root];
+        for (let i = 0; i < ids.length; i++) ids.push(...(await store.listAbsorbed(ids[i]!)));
+        console.log(`profile ${root}${root !== customerId ? ` (${customerId} redirects here)` : ''}`);
+        for (const id of ids) {
+          for (const key of await store.listMembers(id)) {
+            const record = await store.getRecord(key);
+            const d = record?.decision;
+            console.log(`\n  record ${key}  (profile ${id})  decision: ${d?.outcome ?? 'unknown'}`);
+            if (!d?.best) continue;
+            console.log(
+              `    compared with ${d.best.recordKey}: total ${d.best.evidence.total} (link threshold ${d.threshold})`,
+            );
+            for (const c of d.best.evidence.comparisons) {
+              console.log(
+                `      ${c.comparison.padEnd(13)} ${c.level.padEnd(11)} ${c.weight.toFixed(2).padStart(7)}${c.note ? `  ${c.note}` : ''}`,
+              );
+            }
+            for (const p of d.best.evidence.protections)
+              console.log(`      protection: ${p.rule}${p.veto ? ' (veto)' : ''}`);
+          }
+        }
+      } finally {
+        await dynamo.close();
+      }
+    });
+
+  identity
+    .command('split')
+    .description(
+      'Move a wrongly linked source record into a profile of its own; later events do not merge it back',
+    )
+    .argument('<recordKey>', 'the record key shown by explain')
+    .option('--state-dir <dir>', 'local state directory', '.tessera')
+    .action(async (recordKey: string, options: { stateDir: string }) => {
+      const { dynamo, store } = await openLocalStore(options.stateDir);
+      try {
+        const result = await splitRecord(recordKey, store, DEFAULT_IDENTITY_CONFIG);
+        console.log(JSON.stringify(result));
+      } finally {
+        await dynamo.close();
+      }
+    });
+
+  identity
+    .command('backfill')
+    .description(
+      'Load history: stream a JSONL file of channel events through the identity consumer on the local DynamoDB',
+    )
+    .argument('<file>', 'one event per line: {"detailType": ..., "detail": {...}} or an EventBridge envelope')
+    .option('--source <id>', 'the sender the events are attributed to', 'backfill')
+    .option('--state-dir <dir>', 'local state directory', '.tessera')
+    .option('--concurrency <n>', 'events handled at once', '4')
+    .action(async (file: string, options: { source: string; stateDir: string; concurrency: string }) => {
+      const lines = (await readFile(resolve(file), 'utf8')).split('\n');
+      const { dynamo, store } = await openLocalStore(options.stateDir);
+      try {
+        const handler = createIdentityHandler({
+          identity: store,
+          profiles: store,
+          publisher: new CountingPublisher(),
+          config: DEFAULT_IDENTITY_CONFIG,
+          clock: systemClock,
+          logger: new Logger({ serviceName: 'tessera-identity-backfill', logLevel: 'WARN' }),
+        });
+        const counts: Record<string, number> = {};
+        const failures: string[] = [];
+        let next = 0;
+        await Promise.all(
+          Array.from({ length: Math.max(1, Number(options.concurrency) || 1) }, async () => {
+            for (let i = next++; i < lines.length; i = next++) {
+              const line = lines[i]!.trim();
+              if (line === '') continue;
+              try {
+                const raw = JSON.parse(line) as Record<string, unknown>;
+                const event = {
+                  version: '0',
+                  id: `backfill-${i + 1}`,
+                  'detail-type': String(raw['detail-type'] ?? raw.detailType),
+                  source: typeof raw.source === 'string' ? raw.source : channelSource(options.source),
+                  account: '000000000000',
+                  time: new Date().toISOString(),
+                  region: 'local',
+                  resources: [],
+                  detail: raw.detail,
+                };
+                const result = await handler(event, context);
+                const key = result.status === 'resolved' ? result.outcome : result.status;
+                counts[key] = (counts[key] ?? 0) + 1;
+              } catch (error) {
+                counts.failed = (counts.failed ?? 0) + 1;
+                failures.push(`line ${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+              }
+            }
+          }),
+        );
+        console.log(JSON.stringify({ file, ...counts }));
+        for (const f of failures.slice(0, 20)) console.error(f);
+        if (failures.length > 0) process.exitCode = 1;
+      } finally {
+        await dynamo.close();
+      }
+    });
+
+  identity
+    .command('erase')
+    .description(
+      "Right to erasure: remove a person's data everywhere, leaving tombstones so replays do not bring it back",
+    )
+    .argument('<customerId>', 'a Tessera customer id (cus_...)')
+    .option('--state-dir <dir>', 'local state directory', '.tessera')
+    .action(async (customerId: string, options: { stateDir: string }) => {
+      const { dynamo, store } = await openLocalStore(options.stateDir);
+      try {
+        console.log(JSON.stringify(await eraseCustomer(customerId, store, store)));
+      } finally {
+        await dynamo.close();
+      }
+    });
+
+  identity
+    .command('decide')
+    .description('Accept (merge) or reject (keep apart for good) a possible match from the review queue')
+    .argument('<reviewId>', 'the id shown by review')
+    .argument('<verdict>', 'accept or reject')
+    .option('--state-dir <dir>', 'local state directory', '.tessera')
+    .action(async (reviewId: string, verdict: string, options: { stateDir: string }) => {
+      if (verdict !== 'accept' && verdict !== 'reject')
+        throw new Error(`verdict must be accept or reject, not ${verdict}`);
+      const { dynamo, store } = await openLocalStore(options.stateDir);
+      try {
+        const item = (await store.listReviews(1000)).find((r) => r.reviewId === reviewId);
+        if (item === undefined) throw new Error(`no review ${reviewId} in ${options.stateDir}`);
+        console.log(JSON.stringify(await decideReview(item, verdict, store)));
+        await store.removeReview(reviewId);
+      } finally {
+        await dynamo.close();
+      }
+    });
+
+  identity
+    .command('review')
+    .description('List possible matches waiting for a person')
+    .option('--state-dir <dir>', 'local state directory', '.tessera')
+    .option('--limit <n>', 'how many', '50')
+    .action(async (options: { stateDir: string; limit: string }) => {
+      const { dynamo, store } = await openLocalStore(options.stateDir);
+      try {
+        for (const item of await store.listReviews(Number(options.limit))) {
+          console.log(
+            `${item.reviewId}\n    ${item.recordKey} ~ ${item.candidateRecordKey}  ${item.customerId} / ${item.candidateCustomerId}  weight ${item.evidence.total}  ${item.reason}`,
+          );
+        }
+      } finally {
+        await dynamo.close();
+      }
+    });
+}

@@ -125,6 +125,8 @@ function printSummary(runtime: LocalRuntime, totals: StreamTotals, seconds: numb
       `  route ${route}: ${stats.delivered} delivered, ${stats.retried} retried, ${stats.deadLettered} dead-lettered, ${stats.duplicatesInjected} redelivered`,
     );
   }
+  for (const route of runtime.unconsumedRoutes)
+    console.log(`  route ${route}: no local consumer yet (events archived)`);
   for (const letter of deadLetters.slice(0, 5))
     console.log(`    dead letter (${letter.route}): ${letter.error}`);
   return totals.failed > 0 || deadLetters.length > 0;

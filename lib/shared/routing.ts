@@ -1,4 +1,10 @@
-import { CHANNEL_EVENT_TYPES, CHANNEL_SOURCE_PREFIX } from '../../lambdas/core/contracts/names.js';
+import {
+  CHANNEL_EVENT_TYPES,
+  CHANNEL_SOURCE_PREFIX,
+  ChannelEventType,
+  InternalEventType,
+  InternalSource,
+} from '../../lambdas/core/contracts/names.js';
 import type { EventPattern } from './event-pattern.js';
 
 /**
@@ -6,7 +12,10 @@ import type { EventPattern } from './event-pattern.js';
  * EventBridge rule and the local runtime subscribes the same consumer to the same pattern on the local bus,
  * so the two can never disagree.
  */
-export type ConsumerId = 'identity';
+export type ConsumerId = 'identity' | 'interventions' | 'documents';
+
+/** Claims at or above this amount (in the claim's currency) start an intervention. */
+export const LARGE_CLAIM_THRESHOLD = 150;
 
 export interface Route {
   /** Stable name; becomes the rule name suffix in the cloud. */
@@ -26,6 +35,50 @@ export const ROUTES: readonly Route[] = [
     pattern: {
       source: [{ prefix: CHANNEL_SOURCE_PREFIX }],
       'detail-type': [...CHANNEL_EVENT_TYPES],
+    },
+    retry: { maximumRetryAttempts: 8, maximumEventAgeSeconds: 6 * 60 * 60 },
+  },
+  {
+    name: 'risk-changes-to-interventions',
+    consumer: 'interventions',
+    description:
+      'A customer entered a risk segment: propose an intervention for a person (or the policy) to approve.',
+    pattern: { source: [InternalSource.analytics], 'detail-type': [InternalEventType.CustomerRiskChanged] },
+    retry: { maximumRetryAttempts: 8, maximumEventAgeSeconds: 6 * 60 * 60 },
+  },
+  {
+    name: 'large-claims-to-interventions',
+    consumer: 'interventions',
+    description: 'A processed claim at or above the large-claim threshold starts an intervention.',
+    pattern: {
+      source: [InternalSource.documents],
+      'detail-type': [InternalEventType.ClaimDocumentProcessed],
+      // Same figure as DEFAULT_LARGE_CLAIM_THRESHOLD in lambdas/core/interventions/config.ts (a test keeps them equal).
+      detail: { amount: [{ numeric: ['>=', LARGE_CLAIM_THRESHOLD] }], customerId: [{ exists: true }] },
+    },
+    retry: { maximumRetryAttempts: 8, maximumEventAgeSeconds: 6 * 60 * 60 },
+  },
+  {
+    name: 'document-uploads-to-workflow',
+    consumer: 'documents',
+    description:
+      'A file was uploaded to the documents bucket (forwarded from the default bus): start the document workflow.',
+    pattern: {
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+      // Only uploads; the workflow's own results (results/) must not start another execution.
+      detail: { object: { key: [{ prefix: 'incoming/' }] } },
+    },
+    retry: { maximumRetryAttempts: 8, maximumEventAgeSeconds: 24 * 60 * 60 },
+  },
+  {
+    name: 'escalated-tickets-to-interventions',
+    consumer: 'interventions',
+    description: 'A service ticket was escalated: propose a service recovery.',
+    pattern: {
+      source: [{ prefix: CHANNEL_SOURCE_PREFIX }],
+      'detail-type': [ChannelEventType.TicketOpened, ChannelEventType.TicketUpdated],
+      detail: { $or: [{ escalated: [true] }, { status: ['escalated'] }] },
     },
     retry: { maximumRetryAttempts: 8, maximumEventAgeSeconds: 6 * 60 * 60 },
   },

@@ -25,6 +25,31 @@ export const TableLayouts = {
     timeToLiveAttribute: 'expiresAt',
     purpose: 'event-id deduplication (EVENT#<source>#<id>) and the rejected-events store (REJECTED#<day>)',
   },
+  customers: {
+    name: 'tessera-customers',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLiveAttribute: 'expiresAt',
+    purpose:
+      'identity graph and profiles: REC#<record> source records, BLK#<key> blocking index, CUS#<id> profile node, members, PROFILE and redirects, TF#<name> term counts, REVIEW possible matches, EVT#<source>#<id> processed events, TOMB#<record> erasure tombstones',
+  },
+  documents: {
+    name: 'tessera-documents',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLiveAttribute: 'expiresAt',
+    purpose:
+      'return/claim documents: DOC#<id> record (status, extraction, failure), QUEUE#review|failed items for a person (QUEUEDOC# pointers), JOB#<jobTag> Textract task tokens (TTL)',
+  },
+  interventions: {
+    name: 'tessera-interventions',
+    partitionKey: 'pk',
+    sortKey: 'sk',
+    timeToLiveAttribute: 'expiresAt',
+    globalSecondaryIndexes: [{ indexName: 'pending', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }],
+    purpose:
+      'approvals: APPROVAL#<id>/META with the task token (TTL after the deadline; sparse GSI "pending" while undecided), INTERVENTION#<id>/AUDIT#<at>#<n> audit log (kept), INTERVENTION#<id>/OUTCOME outcomes',
+  },
 } as const satisfies Record<string, TableLayout>;
 
 export type TableKey = keyof typeof TableLayouts;

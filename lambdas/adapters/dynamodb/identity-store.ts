@@ -1,0 +1,577 @@
+/**
+ * The identity graph and profiles in one DynamoDB table (layout `customers` in lib/shared/tables.ts),
+ * written without transactions: every step is one conditional or idempotent write, so a pass repeated
+ * after a crash or a duplicate delivery converges, and concurrent passes are safe.
+ *
+ *   pk                     sk             item
+ *   REC#<recordKey>        REC            source record: normalised attributes, fingerprint, customer id, decision
+ *   BLK#<blockKey>         <recordKey>    blocking index entry with a copy of the attributes (no second read to score)
+ *   CUS#<customerId>       NODE           profile node: createdAt, mergedInto (redirect), merge-protection summary
+ *   CUS#<customerId>       REC#<key>      membership of a record (assigned here; follow redirects for the survivor)
+ *   CUS#<customerId>       ABSORBED#<id>  a profile that merged into this one
+ *   CUS#<customerId>       PROFILE        golden record, consent, aggregates, version (optimistic concurrency)
+ *   TF#g|f#<name>          TF             how many records carry this given / family name; TF#total#<0-7> counts records
+ *   REVIEW                 <time>#<key>   possible matches waiting for a person
+ */
+
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { TermFrequencies } from '../../core/identity/model.js';
+import type { NormalisedAttributes } from '../../core/identity/normalise.js';
+import type { CustomerProfile, ProfileStore } from '../../core/identity/profile.js';
+import type { ComparisonEvidence } from '../../core/identity/score.js';
+import type {
+  BlockEntry,
+  ClusterSummary,
+  CustomerNode,
+  DecisionSummary,
+  IdentityStore,
+  ReviewItem,
+  StoredRecord,
+} from '../../core/identity/store.js';
+
+/** Read and write request units consumed, as DynamoDB reports them (ReturnConsumedCapacity TOTAL). */
+export class CapacityMeter {
+  read = 0;
+  write = 0;
+  add(consumed: ConsumedCapacity | readonly ConsumedCapacity[] | undefined, kind: 'read' | 'write'): void {
+    const list =
+      consumed === undefined ? [] : Array.isArray(consumed) ? consumed : [consumed as ConsumedCapacity];
+    for (const c of list) this[kind] += c.CapacityUnits ?? 0;
+  }
+}
+
+const isConditionFailure = (e: unknown) => e instanceof Error && e.name === 'ConditionalCheckFailedException';
+const TOTAL = 'TOTAL' as const;
+
+export class DynamoIdentityStore implements IdentityStore, ProfileStore {
+  readonly capacity = new CapacityMeter();
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk, sk },
+        ConsistentRead: true,
+        ReturnConsumedCapacity: TOTAL,
+      }),
+    );
+    this.capacity.add(out.ConsumedCapacity, 'read');
+    return out.Item;
+  }
+
+  /** Put with an optional condition; false when the condition failed. */
+  private async put(
+    item: Record<string, unknown>,
+    condition?: string,
+    values?: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      const out = await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: item,
+          ...(condition ? { ConditionExpression: condition } : {}),
+          ...(values ? { ExpressionAttributeValues: values } : {}),
+          ReturnConsumedCapacity: TOTAL,
+        }),
+      );
+      this.capacity.add(out.ConsumedCapacity, 'write');
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) {
+        // A failed condition still consumes write capacity; DynamoDB does not report it on the error here.
+        this.capacity.write += 1;
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  private async update(
+    input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>,
+  ): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(
+      new UpdateCommand({ ...input, TableName: this.tableName, ReturnConsumedCapacity: TOTAL }),
+    );
+    this.capacity.add(out.ConsumedCapacity, 'write');
+    return out.Attributes;
+  }
+
+  private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
+    for (let i = 0; i < requests.length; i += 25) {
+      let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + 25);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 8)
+          throw new Error(`DynamoDB left ${pending.length} block writes unprocessed after 8 retries`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        const out = await this.doc.send(
+          new BatchWriteCommand({
+            RequestItems: { [this.tableName]: pending as never },
+            ReturnConsumedCapacity: TOTAL,
+          }),
+        );
+        this.capacity.add(out.ConsumedCapacity, 'write');
+        pending = out.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
+      }
+    }
+  }
+
+  // ---- identity graph
+
+  async getRecord(recordKey: string): Promise<StoredRecord | undefined> {
+    const item = await this.get(`REC#${recordKey}`, 'REC');
+    return item === undefined ? undefined : toRecord(item);
+  }
+
+  async putRecord(record: StoredRecord, blockKeys: readonly string[]): Promise<'created' | 'exists'> {
+    const created = await this.put(fromRecord(record), 'attribute_not_exists(pk)');
+    if (!created) return 'exists';
+    await Promise.all([this.writeBlocks(record, blockKeys), this.countTerms(record.attributes, 1)]);
+    return 'created';
+  }
+
+  async updateRecord(
+    record: StoredRecord,
+    blockKeys: readonly string[],
+    oldBlockKeys: readonly string[],
+  ): Promise<void> {
+    const old = await this.getRecord(record.recordKey);
+    await this.update({
+      Key: { pk: `REC#${record.recordKey}`, sk: 'REC' },
+      UpdateExpression: 'SET attrs = :a, fp = :f, observedAt = :o',
+      ExpressionAttributeValues: {
+        ':a': record.attributes,
+        ':f': record.fingerprint,
+        ':o': record.observedAt,
+      },
+    });
+    const keep = new Set(blockKeys);
+    const stale = oldBlockKeys.filter((k) => !keep.has(k));
+    if (stale.length > 0) {
+      await this.batchWrite(
+        stale.map((k) => ({ DeleteRequest: { Key: { pk: `BLK#${k}`, sk: record.recordKey } } })),
+      );
+    }
+    await this.writeBlocks(record, blockKeys);
+    if (old && old.fingerprint !== record.fingerprint) {
+      await this.countTerms(old.attributes, -1);
+      await this.countTerms(record.attributes, 1);
+    }
+  }
+
+  private async writeBlocks(record: StoredRecord, blockKeys: readonly string[]): Promise<void> {
+    await this.batchWrite(
+      blockKeys.map((k) => ({
+        PutRequest: {
+          Item: { pk: `BLK#${k}`, sk: record.recordKey, src: record.source, a: record.attributes },
+        },
+      })),
+    );
+  }
+
+  private async countTerms(a: NormalisedAttributes, delta: number): Promise<void> {
+    // The record count is kept by sampling: one record in TOTAL_SHARDS adds TOTAL_SHARDS to a random shard.
+    const sampled = Math.random() < 1 / TOTAL_SHARDS;
+    const keys = [
+      ...(sampled ? [totalShard()] : []),
+      ...(a.given ? [`TF#g#${a.given}`] : []),
+      ...(a.family ? [`TF#f#${a.family}`] : []),
+    ];
+    await Promise.all(
+      keys.map((pk) =>
+        this.update({
+          Key: { pk, sk: 'TF' },
+          UpdateExpression: 'ADD n :d',
+          ExpressionAttributeValues: { ':d': pk.startsWith('TF#total#') ? delta * TOTAL_SHARDS : delta },
+        }),
+      ),
+    );
+  }
+
+  async queryBlocks(blockKeys: readonly string[], limitPerKey: number): Promise<BlockEntry[]> {
+    const results = await Promise.all(
+      blockKeys.map(async (k) => {
+        const out = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': `BLK#${k}` },
+            Limit: limitPerKey,
+            // Strongly consistent: the concurrency argument needs every write made before this read visible.
+            ConsistentRead: true,
+            ReturnConsumedCapacity: TOTAL,
+          }),
+        );
+        this.capacity.add(out.ConsumedCapacity, 'read');
+        return (out.Items ?? []).map(
+          (i): BlockEntry => ({
+            recordKey: i.sk as string,
+            source: i.src as string,
+            attributes: i.a as NormalisedAttributes,
+          }),
+        );
+      }),
+    );
+    return results.flat();
+  }
+
+  async termFrequencies(a: NormalisedAttributes): Promise<TermFrequencies> {
+    const shard = totalShard();
+    const keys = [shard, ...(a.given ? [`TF#g#${a.given}`] : []), ...(a.family ? [`TF#f#${a.family}`] : [])];
+    const out = await this.doc.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [this.tableName]: { Keys: keys.map((pk) => ({ pk, sk: 'TF' })), ProjectionExpression: 'pk, n' },
+        },
+        ReturnConsumedCapacity: TOTAL,
+      }),
+    );
+    this.capacity.add(out.ConsumedCapacity, 'read');
+    const counts = new Map(
+      (out.Responses?.[this.tableName] ?? []).map((i) => [i.pk as string, Number(i.n ?? 0)]),
+    );
+    return {
+      // One random shard of the record count, scaled: cheaper than reading them all, close enough for a frequency.
+      total: (counts.get(shard) ?? 0) * TOTAL_SHARDS,
+      count: (c, value) => counts.get(`TF#${c === 'given' ? 'g' : 'f'}#${value}`) ?? 0,
+    };
+  }
+
+  async getCustomer(customerId: string): Promise<CustomerNode | undefined> {
+    const item = await this.get(`CUS#${customerId}`, 'NODE');
+    if (item === undefined) return undefined;
+    return {
+      customerId,
+      createdAt: item.createdAt as string,
+      ...(item.mergedInto ? { mergedInto: item.mergedInto as string } : {}),
+      summary: {
+        size: Number(item.size ?? 0),
+        loyaltyIds: setValues(item.loyaltyIds),
+        sources: setValues(item.sources),
+        ids: setValues(item.ids),
+        apart: setValues(item.apart),
+      },
+    };
+  }
+
+  async createCustomer(node: CustomerNode): Promise<void> {
+    const s = node.summary;
+    await this.put(
+      {
+        pk: `CUS#${node.customerId}`,
+        sk: 'NODE',
+        createdAt: node.createdAt,
+        size: s.size,
+        ...(s.loyaltyIds.length > 0 ? { loyaltyIds: new Set(s.loyaltyIds) } : {}),
+        ...(s.sources.length > 0 ? { sources: new Set(s.sources) } : {}),
+        ...(s.ids.length > 0 ? { ids: new Set(s.ids) } : {}),
+        ...(s.apart.length > 0 ? { apart: new Set(s.apart) } : {}),
+      },
+      'attribute_not_exists(pk)',
+    );
+  }
+
+  private async foldSummary(customerId: string, summary: ClusterSummary): Promise<void> {
+    const sets: [string, readonly string[]][] = [
+      ['loyaltyIds', summary.loyaltyIds],
+      ['sources', summary.sources],
+      ['ids', summary.ids],
+      ['apart', summary.apart],
+    ];
+    const present = sets.filter(([, v]) => v.length > 0);
+    await this.update({
+      Key: { pk: `CUS#${customerId}`, sk: 'NODE' },
+      UpdateExpression: `ADD #size :size${present.map(([name]) => `, ${name} :${name}`).join('')}`,
+      ExpressionAttributeNames: { '#size': 'size' },
+      ExpressionAttributeValues: {
+        ':size': summary.size,
+        ...Object.fromEntries(present.map(([name, v]) => [`:${name}`, new Set(v)])),
+      },
+    });
+  }
+
+  async addMember(customerId: string, recordKey: string, summary: ClusterSummary | undefined): Promise<void> {
+    const added = await this.put(
+      { pk: `CUS#${customerId}`, sk: `REC#${recordKey}` },
+      'attribute_not_exists(pk)',
+    );
+    if (added && summary) await this.foldSummary(customerId, summary);
+  }
+
+  async assignRecord(recordKey: string, customerId: string, decision: DecisionSummary): Promise<void> {
+    await this.update({
+      Key: { pk: `REC#${recordKey}`, sk: 'REC' },
+      UpdateExpression: 'SET customerId = :c, decision = :d',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':c': customerId, ':d': encodeDecision(decision) },
+    });
+  }
+
+  async redirectCustomer(
+    fromId: string,
+    intoId: string,
+    fromSummary: ClusterSummary,
+  ): Promise<{ ok: true } | { ok: false; mergedInto: string }> {
+    let previous: Record<string, unknown> | undefined;
+    try {
+      previous = await this.update({
+        Key: { pk: `CUS#${fromId}`, sk: 'NODE' },
+        UpdateExpression: 'SET mergedInto = :into',
+        ConditionExpression:
+          'attribute_exists(pk) AND (attribute_not_exists(mergedInto) OR mergedInto = :into)',
+        ExpressionAttributeValues: { ':into': intoId },
+        ReturnValues: 'UPDATED_OLD',
+      });
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      this.capacity.write += 1;
+      const node = await this.getCustomer(fromId);
+      if (node?.mergedInto === undefined) throw new Error(`profile ${fromId} does not exist`);
+      return { ok: false, mergedInto: node.mergedInto };
+    }
+    if (previous?.mergedInto === undefined) {
+      // First time this redirect was written: record it on the survivor and fold the summary in.
+      await this.put({ pk: `CUS#${intoId}`, sk: `ABSORBED#${fromId}` });
+      await this.foldSummary(intoId, fromSummary);
+    }
+    return { ok: true };
+  }
+
+  async addReview(item: ReviewItem): Promise<void> {
+    await this.put({
+      pk: 'REVIEW',
+      sk: `${item.createdAt}#${item.recordKey}#${item.candidateRecordKey}`,
+      item: JSON.stringify(item),
+    });
+  }
+
+  async eraseRecord(record: StoredRecord, blockKeys: readonly string[], erasedAt: string): Promise<void> {
+    // The tombstone replaces the record first: from then on a replayed event cannot recreate it, and a
+    // repeated erasure (after a failure) finds the blocks and membership still to delete.
+    const old = await this.getRecord(record.recordKey);
+    await this.put({ pk: `REC#${record.recordKey}`, sk: 'REC', src: record.source, erasedAt });
+    if (blockKeys.length > 0) {
+      await this.batchWrite(
+        blockKeys.map((k) => ({ DeleteRequest: { Key: { pk: `BLK#${k}`, sk: record.recordKey } } })),
+      );
+    }
+    if (old !== undefined && old.erasedAt === undefined) await this.countTerms(old.attributes, -1);
+    if (record.customerId) await this.removeMember(record.customerId, record.recordKey);
+  }
+
+  async deleteProfile(customerId: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: `CUS#${customerId}`, sk: 'PROFILE' } }),
+    );
+  }
+
+  async removeMember(customerId: string, recordKey: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: `CUS#${customerId}`, sk: `REC#${recordKey}` },
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnConsumedCapacity: TOTAL,
+        }),
+      );
+    } catch (e) {
+      if (isConditionFailure(e)) return;
+      throw e;
+    }
+    await this.update({
+      Key: { pk: `CUS#${customerId}`, sk: 'NODE' },
+      UpdateExpression: 'ADD #size :minus',
+      ExpressionAttributeNames: { '#size': 'size' },
+      ExpressionAttributeValues: { ':minus': -1 },
+    });
+  }
+
+  async markApart(customerId: string, otherId: string): Promise<void> {
+    await Promise.all(
+      [
+        [customerId, otherId],
+        [otherId, customerId],
+      ].map(([id, other]) =>
+        this.update({
+          Key: { pk: `CUS#${id}`, sk: 'NODE' },
+          UpdateExpression: 'ADD apart :other',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':other': new Set([other]) },
+        }),
+      ),
+    );
+  }
+
+  /** Removes a decided review item; its id is the one listReviews gives. */
+  async removeReview(reviewId: string): Promise<void> {
+    await this.doc.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: 'REVIEW', sk: reviewId } }),
+    );
+  }
+
+  async listReviews(limit = 100): Promise<(ReviewItem & { reviewId: string })[]> {
+    const out = await this.doc.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'REVIEW' },
+        Limit: limit,
+      }),
+    );
+    return (out.Items ?? []).map((i) => ({
+      reviewId: i.sk as string,
+      ...(JSON.parse(i.item as string) as ReviewItem),
+    }));
+  }
+
+  private async querySortPrefix(pk: string, prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+          ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
+          ProjectionExpression: 'sk',
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const i of out.Items ?? []) keys.push((i.sk as string).slice(prefix.length));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return keys;
+  }
+
+  listMembers(customerId: string): Promise<string[]> {
+    return this.querySortPrefix(`CUS#${customerId}`, 'REC#');
+  }
+
+  listAbsorbed(customerId: string): Promise<string[]> {
+    return this.querySortPrefix(`CUS#${customerId}`, 'ABSORBED#');
+  }
+
+  // ---- profiles (a profile remembers its latest event keys, so a redelivery changes nothing)
+
+  async getProfile(customerId: string): Promise<CustomerProfile | undefined> {
+    const item = await this.get(`CUS#${customerId}`, 'PROFILE');
+    if (item === undefined) return undefined;
+    const { pk: _pk, sk: _sk, ...profile } = item;
+    return profile as unknown as CustomerProfile;
+  }
+
+  async putProfile(profile: CustomerProfile, expectedVersion: number): Promise<boolean> {
+    return this.put(
+      { ...profile, pk: `CUS#${profile.customerId}`, sk: 'PROFILE' },
+      expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
+      expectedVersion === 0 ? undefined : { ':v': expectedVersion },
+    );
+  }
+}
+
+/**
+ * The record count is split over shards so that no single item takes every new record's write (one
+ * DynamoDB partition accepts about 1,000 writes a second).
+ */
+const TOTAL_SHARDS = 8;
+const totalShard = () => `TF#total#${Math.floor(Math.random() * TOTAL_SHARDS)}`;
+
+type CompactComparison = [ComparisonEvidence['comparison'], string, number, string?];
+interface CompactDecision {
+  o: DecisionSummary['outcome'];
+  t: number;
+  at: string;
+  b?: { k: string; tot: number; sw: boolean; c: CompactComparison[]; p: [string, boolean][] };
+}
+
+/**
+ * The decision kept on a record for explain, written compactly: an update costs one write unit per KB of
+ * the item, and the evidence is the larger part of it.
+ */
+function encodeDecision(d: DecisionSummary): string {
+  const compact: CompactDecision = { o: d.outcome, t: d.threshold, at: d.decidedAt };
+  if (d.best) {
+    const e = d.best.evidence;
+    compact.b = {
+      k: d.best.recordKey,
+      tot: e.total,
+      sw: e.swappedNames,
+      c: e.comparisons.map((c) =>
+        c.note ? [c.comparison, c.level, c.weight, c.note] : [c.comparison, c.level, c.weight],
+      ),
+      p: e.protections.map((p) => [p.rule, p.veto]),
+    };
+  }
+  return JSON.stringify(compact);
+}
+
+function decodeDecision(text: string): DecisionSummary {
+  const c = JSON.parse(text) as CompactDecision;
+  return {
+    outcome: c.o,
+    threshold: c.t,
+    decidedAt: c.at,
+    ...(c.b
+      ? {
+          best: {
+            recordKey: c.b.k,
+            evidence: {
+              total: c.b.tot,
+              swappedNames: c.b.sw,
+              comparisons: c.b.c.map(([comparison, level, weight, note]) =>
+                note ? { comparison, level, weight, note } : { comparison, level, weight },
+              ),
+              protections: c.b.p.map(([rule, veto]) => ({ rule, veto })),
+            },
+          },
+        }
+      : {}),
+  };
+}
+
+function setValues(value: unknown): string[] {
+  if (value instanceof Set) return [...(value as Set<string>)].sort();
+  return Array.isArray(value) ? (value as string[]) : [];
+}
+
+function fromRecord(r: StoredRecord): Record<string, unknown> {
+  return {
+    pk: `REC#${r.recordKey}`,
+    sk: 'REC',
+    src: r.source,
+    attrs: r.attributes,
+    fp: r.fingerprint,
+    observedAt: r.observedAt,
+    ...(r.customerId ? { customerId: r.customerId } : {}),
+    ...(r.decision ? { decision: encodeDecision(r.decision) } : {}),
+  };
+}
+
+function toRecord(item: Record<string, unknown>): StoredRecord {
+  return {
+    recordKey: (item.pk as string).slice('REC#'.length),
+    source: item.src as string,
+    attributes: (item.attrs ?? {}) as NormalisedAttributes,
+    fingerprint: (item.fp ?? '') as string,
+    observedAt: (item.observedAt ?? item.erasedAt) as string,
+    ...(item.customerId ? { customerId: item.customerId as string } : {}),
+    ...(item.decision ? { decision: decodeDecision(item.decision as string) } : {}),
+    ...(item.erasedAt ? { erasedAt: item.erasedAt as string } : {}),
+  };
+}

@@ -1,0 +1,41 @@
+import type { NormalisedAttributes } from './normalise.js';
+import { phoneticKey } from './text.js';
+
+/**
+ * Birth date with day and month in sorted order, so a day/month transposition lands in the same block.
+ */
+function dateKey(birthDate: string): string {
+  const m = birthDate.slice(4, 6);
+  const d = birthDate.slice(6, 8);
+  return birthDate.slice(0, 4) + (m < d ? m + d : d + m);
+}
+
+/**
+ * Blocking keys: a record is only compared with records sharing at least one key. Several independent
+ * keys keep recall high when any one attribute has a typo (each key leaves out different attributes);
+ * phonetic codes absorb spelling variants; name keys use the sorted pair so swapped names still meet.
+ * Each key costs one index write per new record in DynamoDB, so keys that added no recall on the
+ * reference sets (date+given, postcode+family, postcode+date, date+house number) were dropped.
+ */
+export function blockingKeys(a: NormalisedAttributes): string[] {
+  const keys = new Set<string>();
+  if (a.email) keys.add(`e:${a.email}`);
+  if (a.email) {
+    const local = a.email.slice(0, a.email.indexOf('@'));
+    if (local.length >= 6) keys.add(`el:${local}`);
+  }
+  if (a.phone) keys.add(`p:${a.phone}`);
+  if (a.loyaltyId) keys.add(`l:${a.loyaltyId}`);
+  if (a.nationalId) keys.add(`n:${a.nationalId}`);
+  const given = a.givenCanonical ? phoneticKey(a.givenCanonical) : '';
+  const family = a.family ? phoneticKey(a.family) : '';
+  const dob = a.birthDate ? dateKey(a.birthDate) : '';
+  if (dob) keys.add(`d:${a.birthDate}`);
+  if (dob && family) keys.add(`df:${dob}:${family}`);
+  if (given && family) keys.add(`nm:${given < family ? `${given}:${family}` : `${family}:${given}`}`);
+  if (a.family && a.city) keys.add(`fc:${a.family}:${a.city}`);
+  if (a.given && a.city) keys.add(`gc:${a.given}:${a.city}`);
+  if (a.postcode && a.streetNumber && a.street)
+    keys.add(`ad:${a.postcode}:${a.streetNumber}:${phoneticKey(a.street)}`);
+  return [...keys];
+}

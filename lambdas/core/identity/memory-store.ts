@@ -1,0 +1,223 @@
+import type { TermFrequencies } from './model.js';
+import type { NormalisedAttributes } from './normalise.js';
+import type { CustomerProfile, ProfileStore } from './profile.js';
+import { combineSummaries } from './resolve.js';
+import type {
+  BlockEntry,
+  ClusterSummary,
+  CustomerNode,
+  DecisionSummary,
+  IdentityStore,
+  ReviewItem,
+  StoredRecord,
+} from './store.js';
+
+/** The identity graph in memory: for tests, benchmarks, and training runs on one machine. */
+export class InMemoryIdentityStore implements IdentityStore {
+  readonly records = new Map<string, StoredRecord>();
+  readonly blocks = new Map<string, BlockEntry[]>();
+  readonly customers = new Map<string, CustomerNode>();
+  readonly members = new Map<string, Set<string>>();
+  readonly absorbed = new Map<string, Set<string>>();
+  readonly reviews: ReviewItem[] = [];
+  private readonly givenCounts = new Map<string, number>();
+  private readonly familyCounts = new Map<string, number>();
+  private total = 0;
+
+  async getRecord(recordKey: string): Promise<StoredRecord | undefined> {
+    return this.records.get(recordKey);
+  }
+
+  async putRecord(record: StoredRecord, blockKeys: readonly string[]): Promise<'created' | 'exists'> {
+    if (this.records.has(record.recordKey)) return 'exists';
+    this.records.set(record.recordKey, record);
+    this.index(record, blockKeys);
+    this.count(record.attributes, 1);
+    return 'created';
+  }
+
+  async updateRecord(
+    record: StoredRecord,
+    blockKeys: readonly string[],
+    oldBlockKeys: readonly string[],
+  ): Promise<void> {
+    const old = this.records.get(record.recordKey);
+    for (const key of oldBlockKeys) {
+      const list = this.blocks.get(key);
+      if (list)
+        this.blocks.set(
+          key,
+          list.filter((e) => e.recordKey !== record.recordKey),
+        );
+    }
+    const changed = old?.fingerprint !== record.fingerprint;
+    if (old && changed) this.count(old.attributes, -1);
+    this.records.set(record.recordKey, {
+      ...record,
+      ...(old?.customerId ? { customerId: old.customerId } : {}),
+    });
+    this.index(record, blockKeys);
+    if (changed) this.count(record.attributes, 1);
+  }
+
+  private index(record: StoredRecord, blockKeys: readonly string[]): void {
+    const entry: BlockEntry = {
+      recordKey: record.recordKey,
+      source: record.source,
+      attributes: record.attributes,
+    };
+    for (const key of blockKeys) {
+      const list = this.blocks.get(key);
+      if (list === undefined) this.blocks.set(key, [entry]);
+      else list.push(entry);
+    }
+  }
+
+  private count(a: NormalisedAttributes, delta: number): void {
+    this.total += delta;
+    if (a.given) this.givenCounts.set(a.given, (this.givenCounts.get(a.given) ?? 0) + delta);
+    if (a.family) this.familyCounts.set(a.family, (this.familyCounts.get(a.family) ?? 0) + delta);
+  }
+
+  async queryBlocks(blockKeys: readonly string[], limitPerKey: number): Promise<BlockEntry[]> {
+    const out: BlockEntry[] = [];
+    for (const key of blockKeys) {
+      const list = this.blocks.get(key);
+      if (list === undefined) continue;
+      // Like a DynamoDB Query with Limit: the first entries in key order.
+      for (let i = 0; i < list.length && i < limitPerKey; i++) out.push(list[i]!);
+    }
+    return out;
+  }
+
+  async termFrequencies(_attributes: NormalisedAttributes): Promise<TermFrequencies> {
+    const total = this.total;
+    return {
+      total,
+      count: (c, value) => (c === 'given' ? this.givenCounts : this.familyCounts).get(value) ?? 0,
+    };
+  }
+
+  async getCustomer(customerId: string): Promise<CustomerNode | undefined> {
+    return this.customers.get(customerId);
+  }
+
+  async createCustomer(node: CustomerNode): Promise<void> {
+    if (!this.customers.has(node.customerId)) this.customers.set(node.customerId, node);
+  }
+
+  async addMember(customerId: string, recordKey: string, summary: ClusterSummary | undefined): Promise<void> {
+    const set = this.members.get(customerId) ?? new Set<string>();
+    if (set.has(recordKey)) return;
+    set.add(recordKey);
+    this.members.set(customerId, set);
+    const node = this.customers.get(customerId);
+    if (node && summary)
+      this.customers.set(customerId, { ...node, summary: combineSummaries(node.summary, summary) });
+  }
+
+  async assignRecord(recordKey: string, customerId: string, decision: DecisionSummary): Promise<void> {
+    const record = this.records.get(recordKey);
+    if (record === undefined) throw new Error(`record ${recordKey} does not exist`);
+    this.records.set(recordKey, { ...record, customerId, decision });
+  }
+
+  async redirectCustomer(
+    fromId: string,
+    intoId: string,
+    fromSummary: ClusterSummary,
+  ): Promise<{ ok: true } | { ok: false; mergedInto: string }> {
+    const from = this.customers.get(fromId);
+    if (from === undefined) throw new Error(`profile ${fromId} does not exist`);
+    if (from.mergedInto !== undefined && from.mergedInto !== intoId)
+      return { ok: false, mergedInto: from.mergedInto };
+    if (from.mergedInto === intoId) return { ok: true };
+    this.customers.set(fromId, { ...from, mergedInto: intoId });
+    const set = this.absorbed.get(intoId) ?? new Set<string>();
+    set.add(fromId);
+    this.absorbed.set(intoId, set);
+    const into = this.customers.get(intoId);
+    if (into) this.customers.set(intoId, { ...into, summary: combineSummaries(into.summary, fromSummary) });
+    return { ok: true };
+  }
+
+  async addReview(item: ReviewItem): Promise<void> {
+    this.reviews.push(item);
+  }
+
+  async eraseRecord(record: StoredRecord, blockKeys: readonly string[], erasedAt: string): Promise<void> {
+    const old = this.records.get(record.recordKey);
+    if (old === undefined || old.erasedAt !== undefined) return;
+    for (const key of blockKeys) {
+      const list = this.blocks.get(key);
+      if (list)
+        this.blocks.set(
+          key,
+          list.filter((e) => e.recordKey !== record.recordKey),
+        );
+    }
+    this.count(old.attributes, -1);
+    if (old.customerId) this.members.get(old.customerId)?.delete(record.recordKey);
+    this.records.set(record.recordKey, {
+      recordKey: record.recordKey,
+      source: record.source,
+      attributes: {},
+      fingerprint: '',
+      observedAt: erasedAt,
+      erasedAt,
+    });
+  }
+
+  async removeMember(customerId: string, recordKey: string): Promise<void> {
+    if (this.members.get(customerId)?.delete(recordKey)) {
+      const node = this.customers.get(customerId);
+      if (node)
+        this.customers.set(customerId, {
+          ...node,
+          summary: { ...node.summary, size: node.summary.size - 1 },
+        });
+    }
+  }
+
+  async markApart(customerId: string, otherId: string): Promise<void> {
+    for (const [id, other] of [
+      [customerId, otherId],
+      [otherId, customerId],
+    ] as const) {
+      const node = this.customers.get(id);
+      if (node && !node.summary.apart.includes(other)) {
+        this.customers.set(id, {
+          ...node,
+          summary: { ...node.summary, apart: [...node.summary.apart, other].sort() },
+        });
+      }
+    }
+  }
+
+  async listMembers(customerId: string): Promise<string[]> {
+    return [...(this.members.get(customerId) ?? [])];
+  }
+
+  async listAbsorbed(customerId: string): Promise<string[]> {
+    return [...(this.absorbed.get(customerId) ?? [])];
+  }
+}
+
+/** Profiles in memory, beside the in-memory identity graph. */
+export class InMemoryProfileStore implements ProfileStore {
+  readonly profiles = new Map<string, CustomerProfile>();
+
+  async deleteProfile(customerId: string): Promise<void> {
+    this.profiles.delete(customerId);
+  }
+
+  async getProfile(customerId: string): Promise<CustomerProfile | undefined> {
+    return this.profiles.get(customerId);
+  }
+
+  async putProfile(profile: CustomerProfile, expectedVersion: number): Promise<boolean> {
+    if ((this.profiles.get(profile.customerId)?.version ?? 0) !== expectedVersion) return false;
+    this.profiles.set(profile.customerId, profile);
+    return true;
+  }
+}

@@ -1,0 +1,98 @@
+import type { Clock } from '../ports.js';
+import { systemClock } from '../ports.js';
+import { blockingKeys } from './blocking.js';
+import type { IdentityConfig } from './config.js';
+import type { ProfileStore } from './profile.js';
+import { newCustomerId, rootOf, summaryOf } from './resolve.js';
+import type { IdentityStore } from './store.js';
+
+export interface SplitResult {
+  readonly fromCustomerId: string;
+  readonly newCustomerId: string;
+  readonly recordKeys: readonly string[];
+}
+
+/**
+ * Moves a wrongly linked record into a profile of its own. The two profiles are marked apart, so no later
+ * record can merge them again, and the record is pinned, so its own later events do not re-link it.
+ * Each step is idempotent; running the split again after a failure finishes it.
+ */
+export async function splitRecord(
+  recordKey: string,
+  store: IdentityStore,
+  config: IdentityConfig,
+  deps: { readonly clock?: Clock; readonly newCustomerId?: () => string } = {},
+): Promise<SplitResult> {
+  const clock = deps.clock ?? systemClock;
+  const record = await store.getRecord(recordKey);
+  if (record?.customerId === undefined) throw new Error(`record ${recordKey} is not in any profile`);
+  if (record.decision?.outcome === 'split') {
+    throw new Error(`record ${recordKey} was already split into profile ${record.customerId}`);
+  }
+  const from = await rootOf(store, record.customerId);
+  if (from.summary.size <= 1)
+    throw new Error(`record ${recordKey} is alone in profile ${from.customerId}: nothing to split`);
+  const id = deps.newCustomerId?.() ?? newCustomerId(clock.now().getTime());
+  const now = clock.now().toISOString();
+  await store.createCustomer({
+    customerId: id,
+    createdAt: now,
+    summary: { ...summaryOf(record, config), ids: [id], apart: [from.customerId] },
+  });
+  await store.markApart(from.customerId, id);
+  await store.addMember(id, recordKey, undefined);
+  await store.assignRecord(recordKey, id, {
+    outcome: 'split',
+    threshold: config.linkThreshold,
+    decidedAt: now,
+  });
+  await store.removeMember(record.customerId, recordKey);
+  return { fromCustomerId: from.customerId, newCustomerId: id, recordKeys: [recordKey] };
+}
+
+/** A person's verdict on a possible match: accept merges the two profiles (older id survives), reject keeps them apart for good. */
+export async function decideReview(
+  item: { readonly customerId: string; readonly candidateCustomerId: string },
+  verdict: 'accept' | 'reject',
+  store: IdentityStore,
+): Promise<{ readonly survivorId: string; readonly mergedId?: string }> {
+  const a = await rootOf(store, item.customerId);
+  const b = await rootOf(store, item.candidateCustomerId);
+  if (a.customerId === b.customerId) return { survivorId: a.customerId };
+  if (verdict === 'reject') {
+    await store.markApart(a.customerId, b.customerId);
+    return { survivorId: a.customerId };
+  }
+  const [survivor, absorbed] = a.customerId < b.customerId ? [a, b] : [b, a];
+  const result = await store.redirectCustomer(absorbed.customerId, survivor.customerId, absorbed.summary);
+  if (!result.ok) throw new Error(`profile ${absorbed.customerId} merged elsewhere meanwhile; decide again`);
+  return { survivorId: survivor.customerId, mergedId: absorbed.customerId };
+}
+
+/**
+ * Right to erasure: every source record of the profile (and of the profiles merged into it) becomes a
+ * tombstone without personal data, the profiles are deleted, and a replayed event of one of those records
+ * is rejected instead of recreating the person. Returns the erased record keys.
+ */
+export async function eraseCustomer(
+  customerId: string,
+  store: IdentityStore,
+  profiles: ProfileStore,
+  clock: Clock = systemClock,
+): Promise<{ readonly customerId: string; readonly recordKeys: readonly string[] }> {
+  const root = await rootOf(store, customerId);
+  const ids = [root.customerId];
+  for (let i = 0; i < ids.length; i++) ids.push(...(await store.listAbsorbed(ids[i]!)));
+  const erasedAt = clock.now().toISOString();
+  const recordKeys: string[] = [];
+  for (const id of ids) {
+    for (const key of await store.listMembers(id)) {
+      const record = await store.getRecord(key);
+      if (record === undefined) continue;
+      await store.eraseRecord(record, blockingKeys(record.attributes), erasedAt);
+      recordKeys.push(key);
+    }
+    await profiles.deleteProfile(id);
+  }
+  return { customerId: root.customerId, recordKeys };
+}

@@ -1,0 +1,283 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, EventBridgeEvent } from 'aws-lambda';
+import type { SourceCustomer } from '../core/contracts/common.js';
+import type { OutgoingEvent } from '../core/contracts/envelope.js';
+import { CustomersMergedDetail } from '../core/contracts/internal-events.js';
+import { CHANNEL_SOURCE_PREFIX, InternalEventType, InternalSource } from '../core/contracts/names.js';
+import { CONTRACTS, isKnownDetailType } from '../core/contracts/registry.js';
+import type { IdentityConfig } from '../core/identity/config.js';
+import type { IdentityAttributes } from '../core/identity/normalise.js';
+import {
+  applyObservation,
+  type CustomerProfile,
+  chooseGolden,
+  type ProfileStore,
+  RECENT_EVENTS,
+  updateProfile,
+} from '../core/identity/profile.js';
+import {
+  fingerprint,
+  type IdentityRecordInput,
+  type Resolution,
+  resolveIdentity,
+} from '../core/identity/resolve.js';
+import type { IdentityStore } from '../core/identity/store.js';
+import type { Clock, EventPublisher } from '../core/ports.js';
+
+/** The part of every channel event identity needs. */
+interface ChannelDetail {
+  readonly eventId: string;
+  readonly occurredAt: string;
+  readonly customer: SourceCustomer;
+}
+
+/**
+ * Issue 4's profile analytics, applied in the same pass as resolution (lambdas/core/analytics:
+ * `updateProfileAnalytics` for `apply`, `mergeAggregates` for `merge`). The handler stores whatever state
+ * it returns on the profile and publishes the events it asks for (CustomerRiskChanged).
+ */
+export interface ProfileAnalyticsHook {
+  apply(input: {
+    readonly state: unknown;
+    readonly customerId: string;
+    readonly detailType: string;
+    readonly detail: unknown;
+    readonly now: Date;
+  }): { readonly state: unknown; readonly events: readonly OutgoingEvent[] };
+  merge(survivor: unknown, absorbed: unknown): unknown;
+}
+
+export interface IdentityHandlerDependencies {
+  readonly identity: IdentityStore;
+  readonly profiles: ProfileStore;
+  readonly publisher: EventPublisher;
+  readonly config: IdentityConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly analytics?: ProfileAnalyticsHook;
+}
+
+export type IdentityHandlerResult =
+  | { readonly status: 'duplicate' }
+  | { readonly status: 'rejected'; readonly reason: string }
+  | {
+      readonly status: 'resolved';
+      readonly outcome: Resolution['outcome'];
+      readonly customerId: string;
+      readonly mergedIds: readonly string[];
+      readonly reviews: number;
+    };
+
+/** Where a record comes from: the authenticated sender of the channel event (`tessera.channel.<id>`). */
+export function senderOf(source: string): string {
+  return source.startsWith(CHANNEL_SOURCE_PREFIX) ? source.slice(CHANNEL_SOURCE_PREFIX.length) : source;
+}
+
+export function identityAttributes(c: SourceCustomer): IdentityAttributes {
+  const a = c.address;
+  const out: Record<string, string | undefined> = {
+    givenName: c.givenName,
+    familyName: c.familyName,
+    fullName: c.fullName,
+    email: c.email,
+    phone: c.phone,
+    birthDate: c.birthDate,
+    gender: c.gender,
+    streetNumber: a?.streetNumber,
+    street: a?.street ?? a?.line1,
+    addressLine2: a?.line2,
+    city: a?.city,
+    postcode: a?.postcode,
+    state: a?.state,
+    country: a?.country,
+    loyaltyId: c.loyaltyId,
+    nationalId: c.nationalId,
+    sourceCustomerId: c.sourceCustomerId,
+  };
+  return Object.fromEntries(
+    Object.entries(out).filter(([, v]) => v !== undefined && v !== ''),
+  ) as IdentityAttributes;
+}
+
+/** The source record an event speaks about: the source's own customer id, or the event itself when it has none. */
+export function identityRecord(source: string, detail: ChannelDetail): IdentityRecordInput {
+  const sender = senderOf(source);
+  const id = detail.customer.sourceCustomerId;
+  return {
+    recordKey: id ? `${sender}#${detail.customer.sourceSystem}#${id}` : `${sender}#event#${detail.eventId}`,
+    source: sender,
+    observedAt: detail.occurredAt,
+    attributes: identityAttributes(detail.customer),
+  };
+}
+
+function foldProfiles(
+  survivor: CustomerProfile | undefined,
+  absorbed: CustomerProfile,
+  id: string,
+  deps: IdentityHandlerDependencies,
+): CustomerProfile {
+  const golden = { ...(survivor?.golden ?? {}) };
+  for (const [k, v] of Object.entries(absorbed.golden)) golden[k] = chooseGolden(golden[k], v);
+  const consent = { ...absorbed.consent, ...(survivor?.consent ?? {}) };
+  for (const [k, v] of Object.entries(absorbed.consent))
+    if (!consent[k] || v.at > consent[k].at) consent[k] = v;
+  const aggregates =
+    deps.analytics === undefined
+      ? survivor?.aggregates
+      : deps.analytics.merge(survivor?.aggregates, absorbed.aggregates);
+  return {
+    customerId: id,
+    golden,
+    consent,
+    eventCount: (survivor?.eventCount ?? 0) + absorbed.eventCount,
+    recentEvents: survivor?.recentEvents ?? [],
+    firstSeenAt:
+      survivor && survivor.firstSeenAt < absorbed.firstSeenAt ? survivor.firstSeenAt : absorbed.firstSeenAt,
+    lastSeenAt:
+      survivor && survivor.lastSeenAt > absorbed.lastSeenAt ? survivor.lastSeenAt : absorbed.lastSeenAt,
+    ...(aggregates !== undefined ? { aggregates: aggregates as Record<string, unknown> } : {}),
+    version: (survivor?.version ?? 0) + 1,
+  };
+}
+
+async function publishAll(
+  publisher: EventPublisher,
+  events: readonly OutgoingEvent[],
+  eventKey: string,
+): Promise<void> {
+  if (events.length === 0) return;
+  const failed = (await publisher.publish(events)).filter((o) => !o.ok);
+  if (failed.length > 0) {
+    throw new Error(
+      `could not publish ${failed.length} of ${events.length} events after resolving ${eventKey}`,
+    );
+  }
+}
+
+/**
+ * Consumes channel events from the bus: validates the detail against its contract, resolves the customer
+ * to one profile, updates the profile (golden record, consent, analytics) and announces merges.
+ * Errors propagate so that EventBridge retries and the DLQ keeps what still fails.
+ */
+export function createIdentityHandler(deps: IdentityHandlerDependencies) {
+  const handle = async (event: EventBridgeEvent<string, unknown>): Promise<IdentityHandlerResult> => {
+    const detailType = event['detail-type'];
+    if (!isKnownDetailType(detailType) || CONTRACTS[detailType].kind !== 'channel') {
+      throw new Error(`identity consumes channel events; got detail-type ${JSON.stringify(detailType)}`);
+    }
+    const parsed = CONTRACTS[detailType].schema.safeParse(event.detail);
+    if (!parsed.success) {
+      const issues = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(detail)'}: ${i.message}`)
+        .join('; ');
+      throw new Error(`${detailType} ${event.id} breaks its contract: ${issues}`);
+    }
+    const detail = parsed.data as ChannelDetail;
+    const now = deps.clock.now();
+    const eventKey = `${senderOf(event.source)}#${detail.eventId}`;
+    const record = identityRecord(event.source, detail);
+    // Resolution is idempotent: a redelivered event takes the fast path ("known") and changes nothing.
+    const resolution = await resolveIdentity(record, deps.identity, deps.config, { clock: deps.clock });
+    if (resolution.customerId === undefined) {
+      const reason = resolution.reason ?? 'not resolved';
+      // Kept: the bus archive holds the event, and the log says why (without PII).
+      deps.logger.warn('event not linked to a customer', { eventId: detail.eventId, detailType, reason });
+      return { status: 'rejected', reason };
+    }
+    const customerId = resolution.customerId;
+    const outgoing: OutgoingEvent[] = [];
+    if (resolution.mergedIds.length > 0) {
+      // Published before the profile write, so that a crash in between loses no announcement of the merge.
+      outgoing.push({
+        source: InternalSource.identity,
+        detailType: InternalEventType.CustomersMerged,
+        detail: CustomersMergedDetail.parse({
+          schemaVersion: 1,
+          eventId: `merge-${fingerprint({ given: `${customerId}:${resolution.mergedIds.join(',')}:${eventKey}` })}`,
+          occurredAt: now.toISOString(),
+          survivorId: customerId,
+          mergedIds: resolution.mergedIds,
+          trigger: {
+            recordKey: record.recordKey.slice(0, 300),
+            ...(resolution.decision?.best ? { matchWeight: resolution.decision.best.evidence.total } : {}),
+          },
+        }),
+      });
+      await publishAll(deps.publisher, outgoing, eventKey);
+      outgoing.length = 0;
+      // Profiles that merged into the survivor hand over what they knew.
+      for (const mergedId of resolution.mergedIds) {
+        const absorbed = await deps.profiles.getProfile(mergedId);
+        if (absorbed) {
+          await updateProfile(deps.profiles, customerId, (current) =>
+            current?.recentEvents.includes(`merge:${mergedId}`)
+              ? undefined
+              : {
+                  ...foldProfiles(current, absorbed, customerId, deps),
+                  recentEvents: [...(current?.recentEvents ?? []), `merge:${mergedId}`].slice(-RECENT_EVENTS),
+                },
+          );
+        }
+      }
+    }
+
+    const c = detail.customer;
+    const flagged = new Set(resolution.flags.map((f) => f.attribute as string));
+    const values = Object.fromEntries(
+      Object.entries(identityAttributes(c))
+        .filter(([k]) => !flagged.has(k))
+        .map(([k, v]) => [k, String(v).trim().slice(0, 300)]),
+    );
+    const written = await updateProfile(deps.profiles, customerId, (current) => {
+      if (current?.recentEvents.includes(eventKey)) return undefined;
+      const next = applyObservation(current, customerId, {
+        eventKey,
+        source: record.source,
+        observedAt: detail.occurredAt,
+        values,
+        verified: c.verified ?? [],
+        ...(c.consent ? { consent: c.consent } : {}),
+      });
+      outgoing.length = 0;
+      if (deps.analytics === undefined) return next;
+      // Issue 4: aggregates and scores updated in the same pass, from the same event.
+      const applied = deps.analytics.apply({
+        state: current?.aggregates,
+        customerId,
+        detailType,
+        detail,
+        now,
+      });
+      outgoing.push(...applied.events);
+      return { ...next, aggregates: applied.state as Record<string, unknown> };
+    });
+    if (written === undefined) {
+      deps.logger.info('duplicate delivery ignored', { eventId: detail.eventId, detailType, customerId });
+      return { status: 'duplicate' };
+    }
+    await publishAll(deps.publisher, outgoing, eventKey);
+    deps.logger.info('customer resolved', {
+      eventId: detail.eventId,
+      detailType,
+      outcome: resolution.outcome,
+      customerId,
+      mergedIds: resolution.mergedIds,
+      reviews: resolution.reviews.length,
+      flags: resolution.flags.map((f) => f.attribute),
+    });
+    return {
+      status: 'resolved',
+      outcome: resolution.outcome,
+      customerId,
+      mergedIds: resolution.mergedIds,
+      reviews: resolution.reviews.length,
+    };
+  };
+
+  return middy<EventBridgeEvent<string, unknown>, IdentityHandlerResult, Error, Context>()
+    .use(injectLambdaContext(deps.logger))
+    .handler(handle);
+}

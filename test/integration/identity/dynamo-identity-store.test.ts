@@ -1,0 +1,222 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import dynalite from 'dynalite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoIdentityStore } from '../../../lambdas/adapters/dynamodb/identity-store.js';
+import type { OutgoingEvent } from '../../../lambdas/core/contracts/envelope.js';
+import { ChannelEventType, channelSource, InternalEventType } from '../../../lambdas/core/contracts/names.js';
+import { identityConfig } from '../../../lambdas/core/identity/config.js';
+import { parseCsvObjects } from '../../../lambdas/core/identity/csv.js';
+import { attributesFromRow, parseColumnMap } from '../../../lambdas/core/identity/evaluation.js';
+import { type IdentityRecordInput, resolveIdentity } from '../../../lambdas/core/identity/resolve.js';
+import type { IdentityStore } from '../../../lambdas/core/identity/store.js';
+import { createIdentityHandler } from '../../../lambdas/identity/handler.js';
+import { TableLayouts } from '../../../lib/shared/tables.js';
+
+const layout = TableLayouts.customers;
+let server: ReturnType<typeof dynalite>;
+let client: DynamoDBClient;
+let doc: DynamoDBDocumentClient;
+let tables = 0;
+
+beforeAll(async () => {
+  server = dynalite({ createTableMs: 0 });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
+  const { port } = server.address() as AddressInfo;
+  client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+});
+afterAll(async () => {
+  client.destroy();
+  await new Promise<void>((ok) => server.close(() => ok()));
+});
+
+/** A fresh table with the customers layout. */
+async function freshTable(): Promise<string> {
+  const name = `${layout.name}-${++tables}`;
+  await client.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: layout.partitionKey, AttributeType: 'S' },
+        { AttributeName: layout.sortKey, AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: layout.partitionKey, KeyType: 'HASH' },
+        { AttributeName: layout.sortKey, KeyType: 'RANGE' },
+      ],
+    }),
+  );
+  return name;
+}
+
+async function scan(table: string): Promise<string[]> {
+  const items: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await doc.send(
+      new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    for (const i of out.Items ?? [])
+      items.push(JSON.stringify(i, (_k, v) => (v instanceof Set ? [...v].sort() : v)));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items.sort();
+}
+
+/** The clusters as sets of record keys, following redirects: independent of which ids were minted. */
+async function clusters(store: IdentityStore, keys: readonly string[]): Promise<string[]> {
+  const byRoot = new Map<string, string[]>();
+  for (const key of keys) {
+    let id = (await store.getRecord(key))!.customerId!;
+    for (let node = await store.getCustomer(id); node?.mergedInto; node = await store.getCustomer(id))
+      id = node.mergedInto;
+    byRoot.set(id, [...(byRoot.get(id) ?? []), key]);
+  }
+  return [...byRoot.values()].map((c) => c.sort().join(' ')).sort();
+}
+
+// FEBRL 1 people who have duplicates, ordered so that each person's records arrive together: the
+// concurrent workers then resolve records of the same person at the same moment.
+function overlappingRecords(limit: number): IdentityRecordInput[] {
+  const { rows } = parseCsvObjects(
+    readFileSync(resolve(process.cwd(), '../shared/data/febrl/febrl_dataset1.csv'), 'utf8'),
+  );
+  const map = parseColumnMap(
+    'givenName=given_name,familyName=surname,streetNumber=street_number,street=address_1,addressLine2=address_2,city=suburb,postcode=postcode,state=state,birthDate=date_of_birth,nationalId=soc_sec_id',
+  );
+  const person = (id: string) => id.split('-')[1]!;
+  const withDuplicates = new Set(rows.filter((r) => r.rec_id!.includes('dup')).map((r) => person(r.rec_id!)));
+  return rows
+    .filter((r) => withDuplicates.has(person(r.rec_id!)))
+    .sort((a, b) => Number(person(a.rec_id!)) - Number(person(b.rec_id!)))
+    .slice(0, limit)
+    .map((row) => ({
+      recordKey: `crm#${row.rec_id}`,
+      source: 'crm',
+      observedAt: '2025-01-01T00:00:00Z',
+      attributes: attributesFromRow(row, map),
+    }));
+}
+
+describe('the DynamoDB identity store under concurrency', () => {
+  const config = identityConfig();
+
+  it('ends with the same clusters from 8 concurrent resolvers as from one serial resolver', async () => {
+    // Prepare
+    const records = overlappingRecords(100);
+    const serial = new DynamoIdentityStore(doc, await freshTable());
+    for (const r of records) await resolveIdentity(r, serial, config);
+    const concurrent = new DynamoIdentityStore(doc, await freshTable());
+    const queue = [...records];
+    // Act: 8 workers take the next record as soon as they are free
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        for (let r = queue.shift(); r; r = queue.shift()) await resolveIdentity(r, concurrent, config);
+      }),
+    );
+    // Assess
+    const keys = records.map((r) => r.recordKey);
+    const expected = await clusters(serial, keys);
+    expect(expected.length).toBeLessThan(records.length * 0.6); // the data really has duplicates to merge
+    expect(await clusters(concurrent, keys)).toEqual(expected);
+  }, 240_000);
+
+  it('changes nothing when records are delivered again, even concurrently', async () => {
+    // Prepare
+    const records = overlappingRecords(40);
+    const table = await freshTable();
+    const store = new DynamoIdentityStore(doc, table);
+    for (const r of records) await resolveIdentity(r, store, config);
+    const before = await scan(table);
+    // Act
+    const again = await Promise.all([...records, ...records].map((r) => resolveIdentity(r, store, config)));
+    // Assess
+    expect(new Set(again.map((r) => r.outcome))).toEqual(new Set(['known']));
+    expect(await scan(table)).toEqual(before);
+  }, 120_000);
+});
+
+describe('the identity consumer on DynamoDB', () => {
+  it('merges profiles, announces it once, and ignores a redelivered event', async () => {
+    // Prepare
+    const table = await freshTable();
+    const store = new DynamoIdentityStore(doc, table);
+    const published: OutgoingEvent[] = [];
+    const handler = createIdentityHandler({
+      identity: store,
+      profiles: store,
+      publisher: {
+        publish: async (events) => {
+          published.push(...events);
+          return events.map(() => ({ ok: true as const, busEventId: 'local' }));
+        },
+      },
+      config: identityConfig(),
+      clock: { now: () => new Date('2026-03-02T00:00:00Z') },
+      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    });
+    const context = { functionName: 'identity', awsRequestId: 'r' } as Context;
+    const event = (id: string, sender: string, customer: Record<string, unknown>) => ({
+      version: '0',
+      id,
+      'detail-type': ChannelEventType.CustomerProfileUpdated,
+      source: channelSource(sender),
+      account: '000000000000',
+      time: '2026-03-01T10:00:00Z',
+      region: 'eu-west-1',
+      resources: [],
+      detail: { schemaVersion: 1, eventId: id, occurredAt: '2026-03-01T10:00:00Z', customer },
+    });
+    const kofi = { givenName: 'Kofi', familyName: 'Mensah' };
+    await handler(
+      event('e1', 'web', {
+        sourceSystem: 'ecommerce',
+        sourceCustomerId: 'W-1',
+        ...kofi,
+        email: 'kofi@example.org',
+      }),
+      context,
+    );
+    await handler(
+      event('e2', 'pos', {
+        sourceSystem: 'pos',
+        sourceCustomerId: 'P-1',
+        ...kofi,
+        phone: '+447700900456',
+        birthDate: '1990-05-05',
+      }),
+      context,
+    );
+    const bridge = event('e3', 'loyalty', {
+      sourceSystem: 'loyalty',
+      sourceCustomerId: 'L-1',
+      ...kofi,
+      email: 'kofi@example.org',
+      phone: '07700 900456',
+      birthDate: '1990-05-05',
+    });
+    // Act
+    const first = await handler(bridge, context);
+    const before = await scan(table);
+    const again = await handler(bridge, context);
+    // Assess
+    expect(first).toMatchObject({ status: 'resolved', outcome: 'merge' });
+    expect(again).toEqual({ status: 'duplicate' });
+    expect(await scan(table)).toEqual(before);
+    expect(published.filter((e) => e.detailType === InternalEventType.CustomersMerged)).toHaveLength(1);
+    const profile = await store.getProfile(first.status === 'resolved' ? first.customerId : '');
+    expect(profile?.eventCount).toBe(3);
+    expect(profile?.golden.email?.value).toBe('kofi@example.org');
+  });
+});
