@@ -5,6 +5,7 @@ import {
   type CreateTableCommandInput,
   DynamoDBClient,
   ListTablesCommand,
+  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type TableLayout, TableLayouts } from '../lib/shared/tables.js';
@@ -81,7 +82,13 @@ async function startDynaliteProcess(
 async function ensureTables(client: DynamoDBClient, layouts: readonly TableLayout[]): Promise<void> {
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
   for (const layout of layouts) {
-    if (!existing.has(layout.name)) await client.send(new CreateTableCommand(createTableInput(layout)));
+    if (existing.has(layout.name)) continue;
+    await client.send(new CreateTableCommand(createTableInput(layout)));
+    // dynalite reports CREATING for a moment, as DynamoDB does for longer: wait like any client must.
+    await waitUntilTableExists(
+      { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 },
+      { TableName: layout.name },
+    );
   }
 }
 

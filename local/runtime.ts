@@ -1,4 +1,6 @@
 import './polyfills.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { DynamoEventLedger, DynamoRejectedEventStore } from '../lambdas/adapters/dynamodb/ingest-store.js';
@@ -20,6 +22,7 @@ import {
   loadOrCreateSecrets,
   localStatePaths,
 } from './state.js';
+import { createLocalInterventions, type LocalInterventions } from './stepfunctions/interventions.js';
 
 export const LOCAL_BUS_NAME = 'tessera-local';
 
@@ -31,6 +34,8 @@ export interface LocalRuntimeOptions {
   readonly logLevel?: LogLevel;
   readonly clock?: Clock;
   readonly maxClockSkewSeconds?: number;
+  /** How long an approval waits for a person locally (the configured hours when omitted). */
+  readonly approvalTimeoutMs?: number;
 }
 
 export interface LocalRuntime {
@@ -43,6 +48,7 @@ export interface LocalRuntime {
   readonly sourceKeys: Readonly<Record<string, string>>;
   readonly odooWebhookSecret: string;
   readonly paths?: LocalStatePaths;
+  readonly interventions: LocalInterventions;
   /** Routes of the routing table that have no local consumer yet. */
   readonly unconsumedRoutes: readonly string[];
   stop(): Promise<void>;
@@ -69,7 +75,19 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const ledger = new DynamoEventLedger(dynamo.doc, dynamo.tables.ingest);
   const rejected = new DynamoRejectedEventStore(dynamo.doc, dynamo.tables.ingest, () => clock.now());
 
-  const consumers = createLocalConsumers({ dynamo, publisher, clock, logger });
+  const interventions = createLocalInterventions({
+    dynamo,
+    publisher,
+    clock,
+    logger,
+    outboxDir: paths ? paths.outbox : join(tmpdir(), `tessera-outbox-${process.pid}`),
+    signingKey: secrets.approvalSigningKey,
+    ...(options.approvalTimeoutMs ? { callbackTimeoutMs: options.approvalTimeoutMs } : {}),
+  });
+  const consumers = {
+    ...createLocalConsumers({ dynamo, publisher, clock, logger }),
+    interventions: interventions.consumer,
+  };
   // Like a route declared `notYetDeployed` in the cloud: no target yet, the archive keeps its events.
   const unconsumedRoutes: string[] = [];
   for (const route of ROUTES) {
@@ -121,8 +139,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     sourceKeys: secrets.sourceKeys,
     odooWebhookSecret: secrets.odooWebhookSecret,
     ...(paths ? { paths } : {}),
+    interventions,
     unconsumedRoutes,
     stop: async () => {
+      await interventions.stepFunctions.stop();
       await api.close();
       await bus.drain();
       await dynamo.close();

@@ -24,6 +24,7 @@ export interface LocalStatePaths {
   readonly deadLetters: string;
   readonly sourceKeys: string;
   readonly odooWebhookSecret: string;
+  readonly approvalSigningKey: string;
   readonly outbox: string;
 }
 
@@ -35,6 +36,7 @@ export function localStatePaths(root: string): LocalStatePaths {
     deadLetters: join(root, 'bus', 'dead-letters.jsonl'),
     sourceKeys: join(root, 'source-keys.json'),
     odooWebhookSecret: join(root, 'odoo-webhook-secret'),
+    approvalSigningKey: join(root, 'approval-signing-key'),
     outbox: join(root, 'outbox'),
   };
 }
@@ -47,28 +49,34 @@ export async function resetLocalState(root: string): Promise<void> {
  * The local equivalent of the Secrets Manager secrets: random keys made on first start and kept in the
  * state folder with owner-only permissions, so a restarted runtime accepts the same senders.
  */
-export async function loadOrCreateSecrets(paths: LocalStatePaths): Promise<{
-  sourceKeys: Record<string, string>;
-  odooWebhookSecret: string;
-}> {
+export interface LocalSecrets {
+  readonly sourceKeys: Record<string, string>;
+  readonly odooWebhookSecret: string;
+  /** HMAC key of approval links: kept so the links in the outbox still open after a restart. */
+  readonly approvalSigningKey: string;
+}
+
+export async function loadOrCreateSecrets(paths: LocalStatePaths): Promise<LocalSecrets> {
   await mkdir(paths.root, { recursive: true });
   if (!existsSync(paths.sourceKeys)) {
     const keys = Object.fromEntries(DEMO_SOURCE_IDS.map((id) => [id, randomBytes(32).toString('base64url')]));
     await writeFile(paths.sourceKeys, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   }
-  if (!existsSync(paths.odooWebhookSecret)) {
-    await writeFile(paths.odooWebhookSecret, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  for (const file of [paths.odooWebhookSecret, paths.approvalSigningKey]) {
+    if (!existsSync(file)) await writeFile(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
   }
   const sourceKeys = parseSourceKeys(JSON.parse(await readFile(paths.sourceKeys, 'utf8')), paths.sourceKeys);
   const odooWebhookSecret = (await readFile(paths.odooWebhookSecret, 'utf8')).trim();
-  return { sourceKeys, odooWebhookSecret };
+  const approvalSigningKey = (await readFile(paths.approvalSigningKey, 'utf8')).trim();
+  return { sourceKeys, odooWebhookSecret, approvalSigningKey };
 }
 
 /** In-memory secrets for tests and `--in-memory` runs. */
-export function ephemeralSecrets(): { sourceKeys: Record<string, string>; odooWebhookSecret: string } {
+export function ephemeralSecrets(): LocalSecrets {
   return {
     sourceKeys: Object.fromEntries(DEMO_SOURCE_IDS.map((id) => [id, randomBytes(32).toString('base64url')])),
-    odooWebhookSecret: randomBytes(24).toString('base64url'),
+    odooWebhookSecret: randomBytes(32).toString('base64url'),
+    approvalSigningKey: randomBytes(32).toString('base64url'),
   };
 }
 

@@ -5,6 +5,7 @@ import { demoEventStream } from '../../local/demo.js';
 import { readEventFile, type StreamTotals, sendEventStream } from '../../local/event-stream.js';
 import { ProgressBar } from '../../local/progress.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
+import { type SettleResult, settle } from '../../local/settle.js';
 import { resetLocalState } from '../../local/state.js';
 
 interface LocalOptions {
@@ -17,6 +18,7 @@ interface LocalOptions {
   fresh: boolean;
   inMemory: boolean;
   verbose: boolean;
+  autoApprove: boolean;
 }
 
 export const positiveInt = (name: string) => (value: string) => {
@@ -47,6 +49,7 @@ export function registerLocalCommands(program: Command): void {
     .option('--fresh', 'start from empty state (deletes the state folder first)', false)
     .option('--in-memory', 'keep nothing on disk', false)
     .option('--verbose', 'log every handler at INFO', false)
+    .option('--auto-approve', 'decide pending approvals through the approval page, unattended', false)
     .action(async (options: LocalOptions) => {
       const failed = await runLocal(options);
       if (options.once) process.exit(failed ? 1 : 0);
@@ -94,20 +97,27 @@ async function runLocal(options: LocalOptions): Promise<boolean> {
     throw error;
   }
   progress.finish(totals.sent);
-  await runtime.bus.drain();
-  const failed = printSummary(runtime, totals, (Date.now() - started) / 1000);
+  const settled = await settle(runtime, { autoApprove: options.autoApprove });
+  const failed = printSummary(runtime, totals, settled, (Date.now() - started) / 1000);
 
   if (options.once) {
     await runtime.stop();
     return failed;
   }
-  console.log(`\nServing on ${runtime.api.url} (POST /events, POST /odoo/webhook/{secret}); Ctrl-C to stop.`);
+  console.log(
+    `\nServing on ${runtime.api.url} (POST /events, POST /odoo/webhook/{secret}, /approvals/{id}); Ctrl-C to stop.`,
+  );
   await new Promise<void>((resolveStop) => process.once('SIGINT', () => resolveStop()));
   await runtime.stop();
   return failed;
 }
 
-function printSummary(runtime: LocalRuntime, totals: StreamTotals, seconds: number): boolean {
+function printSummary(
+  runtime: LocalRuntime,
+  totals: StreamTotals,
+  settled: SettleResult,
+  seconds: number,
+): boolean {
   const deadLetters = runtime.bus.deadLettered();
   console.log('\nSummary');
   console.log(
@@ -129,5 +139,25 @@ function printSummary(runtime: LocalRuntime, totals: StreamTotals, seconds: numb
     console.log(`  route ${route}: no local consumer yet (events archived)`);
   for (const letter of deadLetters.slice(0, 5))
     console.log(`    dead letter (${letter.route}): ${letter.error}`);
-  return totals.failed > 0 || deadLetters.length > 0;
+  const executions = runtime.interventions.stepFunctions.listExecutions();
+  const byStatus = Object.entries(countBy(executions.map((e) => e.status)));
+  const statuses = byStatus.map(([status, n]) => `${n} ${status.toLowerCase()}`).join(', ');
+  console.log(`  interventions      ${executions.length} started${statuses ? `: ${statuses}` : ''}`);
+  if (settled.autoDecided > 0) {
+    console.log(`    ${settled.autoDecided} decided through the approval page by --auto-approve`);
+  }
+  if (settled.waitingForPeople > 0) {
+    const outbox = runtime.paths?.outbox ?? 'the outbox';
+    console.log(
+      `    ${settled.waitingForPeople} waiting for a person: npx tessera approvals list; emails in ${outbox}`,
+    );
+  }
+  const failedWorkflows = executions.filter((e) => e.status === 'FAILED').length;
+  return totals.failed > 0 || deadLetters.length > 0 || failedWorkflows > 0;
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
 }

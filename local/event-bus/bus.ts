@@ -242,7 +242,7 @@ export class LocalEventBus {
     });
   }
 
-  private isIdle(): boolean {
+  isIdle(): boolean {
     return (
       this.pendingTimers === 0 && this.subscriptions.every((s) => s.active === 0 && s.queue.length === 0)
     );
