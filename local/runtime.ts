@@ -3,18 +3,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
+import { DynamoIdentityStore } from '../lambdas/adapters/dynamodb/identity-store.js';
 import { DynamoEventLedger, DynamoRejectedEventStore } from '../lambdas/adapters/dynamodb/ingest-store.js';
 import { EventBridgePublisher } from '../lambdas/adapters/eventbridge/event-publisher.js';
 import { StaticSourceKeys } from '../lambdas/adapters/secrets/source-keys.js';
 import { DEFAULT_INGEST_LIMITS } from '../lambdas/core/ingest/ingest-batch.js';
 import { type Clock, systemClock } from '../lambdas/core/ports.js';
+import { createDocumentReviewApiHandler } from '../lambdas/documents-review-api/handler.js';
 import { createIngestApiHandler } from '../lambdas/ingest-api/handler.js';
+import { ProfileContactReader } from '../lambdas/odoo-sync/profile-contacts.js';
 import { createOdooWebhookHandler } from '../lambdas/odoo-webhook/handler.js';
 import { ROUTES } from '../lib/shared/routing.js';
-import { createLocalConsumers } from './composition.js';
+import { createLocalConsumers, lambdaTarget } from './composition.js';
+import { createRuntimeDocumentWorkflow, type LocalDocumentWorkflow } from './documents/local-workflow.js';
 import { type LocalDynamo, startLocalDynamo } from './dynamodb.js';
 import { type LocalBusOptions, LocalEventBus } from './event-bus/bus.js';
-import { type LocalApiServer, startApiServer } from './http/api-server.js';
+import {
+  type ApiHandler,
+  type LocalApiRoute,
+  type LocalApiServer,
+  startApiServer,
+} from './http/api-server.js';
+import type { OdooConnection } from './odoo-stand-in/connect.js';
+import { createLocalOdooSync, type OdooCliOptions } from './odoo-stand-in/connect.js';
 import {
   acquireStateLock,
   ephemeralSecrets,
@@ -36,6 +47,8 @@ export interface LocalRuntimeOptions {
   readonly maxClockSkewSeconds?: number;
   /** How long an approval waits for a person locally (the configured hours when omitted). */
   readonly approvalTimeoutMs?: number;
+  /** A real Odoo to sync to; without a URL the Odoo stand-in receives the updates. */
+  readonly odoo?: OdooCliOptions;
 }
 
 export interface LocalRuntime {
@@ -49,6 +62,9 @@ export interface LocalRuntime {
   readonly odooWebhookSecret: string;
   readonly paths?: LocalStatePaths;
   readonly interventions: LocalInterventions;
+  readonly documents: LocalDocumentWorkflow;
+  /** Where the Odoo sync writes: a real Odoo, or the stand-in (its label says which). */
+  readonly odoo: OdooConnection;
   /** Routes of the routing table that have no local consumer yet. */
   readonly unconsumedRoutes: readonly string[];
   stop(): Promise<void>;
@@ -84,9 +100,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     signingKey: secrets.approvalSigningKey,
     ...(options.approvalTimeoutMs ? { callbackTimeoutMs: options.approvalTimeoutMs } : {}),
   });
+  const documents = await createRuntimeDocumentWorkflow(
+    { dynamo, publisher, ...(paths ? { paths } : {}) },
+    { clock },
+  );
+  const odooSync = await createLocalOdooSync({
+    ...options.odoo,
+    logger: logger('tessera-odoo-sync'),
+    contacts: new ProfileContactReader(new DynamoIdentityStore(dynamo.doc, dynamo.tables.customers)),
+  });
   const consumers = {
     ...createLocalConsumers({ dynamo, publisher, clock, logger }),
     interventions: interventions.consumer,
+    documents: documents.busTarget,
+    'odoo-sync': lambdaTarget('tessera-odoo-sync', odooSync.handler as never),
   };
   // Like a route declared `notYetDeployed` in the cloud: no target yet, the archive keeps its events.
   const unconsumedRoutes: string[] = [];
@@ -125,9 +152,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         functionName: 'tessera-odoo-webhook',
         handler: odooWebhook,
       },
+      ...interventions.routes,
+      ...documentReviewRoutes(
+        createDocumentReviewApiHandler({
+          review: documents.review,
+          logger: logger('tessera-documents-review'),
+        }),
+      ),
     ],
     options.port ?? 0,
   );
+  interventions.setApprovalBaseUrl(api.url);
 
   return {
     dynamo,
@@ -140,13 +175,33 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     odooWebhookSecret: secrets.odooWebhookSecret,
     ...(paths ? { paths } : {}),
     interventions,
+    documents,
+    odoo: odooSync.connection,
     unconsumedRoutes,
     stop: async () => {
       await interventions.stepFunctions.stop();
+      await documents.close();
+      await odooSync.connection.close();
       await api.close();
       await bus.drain();
       await dynamo.close();
       await releaseLock();
     },
   };
+}
+
+/** The document review API, most specific paths first as API Gateway matches them. */
+function documentReviewRoutes(handler: ApiHandler): LocalApiRoute[] {
+  const route = (method: 'GET' | 'POST', path: string): LocalApiRoute => ({
+    method,
+    path,
+    functionName: 'tessera-documents-review',
+    handler,
+  });
+  return [
+    route('GET', '/documents/review'),
+    route('GET', '/documents/failed'),
+    route('GET', '/documents/{documentId}'),
+    route('POST', '/documents/{documentId}/review'),
+  ];
 }

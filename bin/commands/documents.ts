@@ -8,6 +8,7 @@ import {
 } from '../../lambdas/core/documents/field-extraction.js';
 import { LocalDocumentReader } from '../../local/document-reader/local-document-reader.js';
 import { readDocumentFile } from '../../local/document-reader/read-document-file.js';
+import { registerDocumentReviewCommands } from './documents-review.js';
 
 function parseThreshold(value: string): number {
   const n = Number(value);
@@ -96,4 +97,6 @@ export function registerDocumentsCommands(program: Command): void {
         }
       },
     );
+
+  registerDocumentReviewCommands(documents);
 }

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ChannelEventLine } from '../../local/channel-client.js';
-import { demoEventStream } from '../../local/demo.js';
+import { type DemoStream, demoEventStream } from '../../local/demo.js';
+import { type DocumentsDemoSummary, runDocumentsDemo } from '../../local/documents/documents-demo.js';
 import { readEventFile, type StreamTotals, sendEventStream } from '../../local/event-stream.js';
 import { ProgressBar } from '../../local/progress.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
@@ -19,6 +20,7 @@ interface LocalOptions {
   inMemory: boolean;
   verbose: boolean;
   autoApprove: boolean;
+  documents: number;
 }
 
 export const positiveInt = (name: string) => (value: string) => {
@@ -50,6 +52,12 @@ export function registerLocalCommands(program: Command): void {
     .option('--in-memory', 'keep nothing on disk', false)
     .option('--verbose', 'log every handler at INFO', false)
     .option('--auto-approve', 'decide pending approvals through the approval page, unattended', false)
+    .option(
+      '--documents <n>',
+      'return forms and claim letters of the demo to read (each as PDF and PNG)',
+      positiveInt('--documents'),
+      2,
+    )
     .action(async (options: LocalOptions) => {
       const failed = await runLocal(options);
       if (options.once) process.exit(failed ? 1 : 0);
@@ -71,11 +79,12 @@ async function runLocal(options: LocalOptions): Promise<boolean> {
   const started = Date.now();
   let events: AsyncIterable<ChannelEventLine> | Iterable<ChannelEventLine>;
   let total: number | undefined;
+  let demo: DemoStream | undefined;
   if (options.events) {
     events = readEventFile(resolve(options.events));
     console.log(`Sending your events from ${options.events}`);
   } else {
-    const demo = demoEventStream({ customers: options.customers, seed: options.seed });
+    demo = demoEventStream({ customers: options.customers, seed: options.seed });
     events = demo.events;
     total = demo.total;
     console.log(`Demo retailer: ${demo.description}`);
@@ -97,8 +106,19 @@ async function runLocal(options: LocalOptions): Promise<boolean> {
     throw error;
   }
   progress.finish(totals.sent);
-  const settled = await settle(runtime, { autoApprove: options.autoApprove });
-  const failed = printSummary(runtime, totals, settled, (Date.now() - started) / 1000);
+  let settled = await settle(runtime, { autoApprove: options.autoApprove });
+  let documents: DocumentsDemoSummary | undefined;
+  if (demo && options.documents > 0) {
+    // The demo's customers send return forms and claim letters too: read them, link them, publish them.
+    const truth = demo.truth();
+    documents = await runDocumentsDemo(runtime.documents, truth.documents, {
+      perKind: options.documents,
+      retailerName: truth.meta.retailer,
+      onProgress: (done, all) => process.stderr.write(`documents ${done}/${all}\r`),
+    });
+    settled = await settle(runtime, { autoApprove: options.autoApprove });
+  }
+  const failed = printSummary(runtime, totals, settled, documents, (Date.now() - started) / 1000);
 
   if (options.once) {
     await runtime.stop();
@@ -116,6 +136,7 @@ function printSummary(
   runtime: LocalRuntime,
   totals: StreamTotals,
   settled: SettleResult,
+  documents: DocumentsDemoSummary | undefined,
   seconds: number,
 ): boolean {
   const deadLetters = runtime.bus.deadLettered();
@@ -152,8 +173,17 @@ function printSummary(
       `    ${settled.waitingForPeople} waiting for a person: npx tessera approvals list; emails in ${outbox}`,
     );
   }
+  if (documents) {
+    console.log(
+      `  documents          ${documents.submitted} read: ${documents.processed} processed, ${documents.needsReview} for review, ${documents.failed} failed; ${documents.matchingIntent} as the customer meant`,
+    );
+  }
+  const writes = runtime.odoo.standIn?.received.filter((r) => r.method && !READ_METHODS.has(r.method)).length;
+  console.log(
+    `  odoo               ${runtime.odoo.label}${writes !== undefined ? `; ${writes} writes received` : ''}`,
+  );
   const failedWorkflows = executions.filter((e) => e.status === 'FAILED').length;
-  return totals.failed > 0 || deadLetters.length > 0 || failedWorkflows > 0;
+  return totals.failed > 0 || deadLetters.length > 0 || failedWorkflows > 0 || (documents?.failed ?? 0) > 0;
 }
 
 function countBy(values: readonly string[]): Record<string, number> {
@@ -161,3 +191,18 @@ function countBy(values: readonly string[]): Record<string, number> {
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
 }
+
+const READ_METHODS = new Set([
+  'search',
+  'search_read',
+  'read',
+  'search_count',
+  'fields_get',
+  'authenticate',
+  'version',
+  'context_get',
+  'has_access',
+  'check_access_rights',
+  'login',
+  'server_version',
+]);

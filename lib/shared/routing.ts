@@ -12,7 +12,17 @@ import type { EventPattern } from './event-pattern.js';
  * EventBridge rule and the local runtime subscribes the same consumer to the same pattern on the local bus,
  * so the two can never disagree.
  */
-export type ConsumerId = 'identity' | 'interventions' | 'documents';
+export type ConsumerId = 'identity' | 'interventions' | 'documents' | 'odoo-sync';
+
+/**
+ * What the Odoo sync applies to Odoo. The same list as ODOO_SYNC_EVENT_TYPES in lambdas/odoo-sync/handler.ts,
+ * which lib/ must not import (handler code); test/infra/odoo.test.ts keeps the two equal.
+ */
+export const ODOO_SYNC_ROUTE_EVENT_TYPES = [
+  InternalEventType.InterventionApproved,
+  InternalEventType.CustomerRiskChanged,
+  InternalEventType.CustomersMerged,
+] as const;
 
 /** Claims at or above this amount (in the claim's currency) start an intervention. */
 export const LARGE_CLAIM_THRESHOLD = 150;
@@ -81,5 +91,16 @@ export const ROUTES: readonly Route[] = [
       detail: { $or: [{ escalated: [true] }, { status: ['escalated'] }] },
     },
     retry: { maximumRetryAttempts: 8, maximumEventAgeSeconds: 6 * 60 * 60 },
+  },
+  {
+    name: 'decisions-and-signals-to-odoo',
+    consumer: 'odoo-sync',
+    description:
+      'Approved interventions, risk changes and merges land in Odoo as tags, notes, activities, points and opportunities.',
+    pattern: {
+      source: [InternalSource.interventions, InternalSource.analytics, InternalSource.identity],
+      'detail-type': [...ODOO_SYNC_ROUTE_EVENT_TYPES],
+    },
+    retry: { maximumRetryAttempts: 8, maximumEventAgeSeconds: 24 * 60 * 60 },
   },
 ];
