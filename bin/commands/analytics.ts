@@ -94,52 +94,96 @@ export function registerAnalyticsCommands(program: Command): void {
     .description('reproduce Fader, Hardie and Lee (2005) on the CDNOW sample through the profile aggregates')
     .option('--data <dir>', 'folder with CDNOW_sample.txt and the published summary', DEFAULT_CDNOW_DIR)
     .option('--json', 'print one JSON object')
-    .action(async (options: { data: string; json?: boolean }) => {
+    .option(
+      '--pipeline',
+      'send the orders through the local runtime (ingest API, bus, identity consumer, DynamoDB) and read the profiles back',
+    )
+    .action(async (options: { data: string; json?: boolean; pipeline?: boolean }) => {
       const kpi = kpiConfig();
       const expected = parseCdnowSummaryCsv(
         await readFile(resolve(options.data, 'cdnow_customers_summary_with_transactions.csv'), 'utf8'),
       );
       // build events -> feed a sink -> read summaries; the sink is where the full pipeline plugs in.
-      const result = await evaluateClv({
-        events: cdnowEvents(lines(resolve(options.data, 'CDNOW_sample.txt'))),
-        sink: new InMemoryAggregateSink(kpi),
-        expected,
-        kpi,
-        now: () => performance.now(),
-      });
-      const { r, alpha, a, b, logLikelihood } = result.bgnbd;
-      const { p, q, v } = result.gammaGamma;
-      const output = {
-        summaryMismatches: result.summaryMismatches,
-        bgnbd: { r, alpha, a, b, logLikelihood },
-        gammaGamma: { p, q, v },
-        holdout: result.holdout,
-        customers: result.customers,
-        events: result.events,
-        gammaGammaLogLikelihood: result.gammaGamma.logLikelihood,
-        fitMilliseconds: result.fitMilliseconds,
-        mismatchExamples: result.mismatchExamples,
+      const events = cdnowEvents(lines(resolve(options.data, 'CDNOW_sample.txt')));
+      const startedAt = performance.now();
+      const report = (
+        result: Awaited<ReturnType<typeof evaluateClv>>,
+        pipelineReport?: Record<string, unknown>,
+      ) => {
+        const { r, alpha, a, b, logLikelihood } = result.bgnbd;
+        const { p, q, v } = result.gammaGamma;
+        const output = {
+          summaryMismatches: result.summaryMismatches,
+          bgnbd: { r, alpha, a, b, logLikelihood },
+          gammaGamma: { p, q, v },
+          holdout: result.holdout,
+          customers: result.customers,
+          events: result.events,
+          gammaGammaLogLikelihood: result.gammaGamma.logLikelihood,
+          fitMilliseconds: result.fitMilliseconds,
+          mismatchExamples: result.mismatchExamples,
+          ...(pipelineReport ? { pipeline: pipelineReport } : {}),
+        };
+        if (options.json) {
+          console.log(JSON.stringify(output));
+          return;
+        }
+        const h = result.holdout;
+        console.log(
+          `CDNOW sample: ${result.events} orders, ${result.customers} customers, calibration to ${CDNOW.calibrationEnd.toISOString().slice(0, 10)}`,
+        );
+        console.log(
+          `summary mismatches against the published (x, t_x, T, zbar): ${result.summaryMismatches}`,
+        );
+        console.log(
+          `BG/NBD  r=${r.toFixed(4)} alpha=${alpha.toFixed(4)} a=${a.toFixed(4)} b=${b.toFixed(4)} LL=${logLikelihood.toFixed(2)}  (published 0.243 4.414 0.793 2.426, LL -9582.4)`,
+        );
+        console.log(
+          `Gamma-Gamma  p=${p.toFixed(3)} q=${q.toFixed(3)} v=${v.toFixed(3)}  (published 6.25 3.74 15.44)`,
+        );
+        console.log(
+          `holdout weeks ${h.weeks}: actual ${h.actualRepeatPurchases} vs predicted ${h.predictedRepeatPurchases.toFixed(1)} repeat purchases; MAE per customer ${h.mae.toFixed(3)}, RMSE ${h.rmse.toFixed(3)}`,
+        );
+        console.log(
+          `fit time: BG/NBD ${result.fitMilliseconds.bgnbd.toFixed(0)} ms, Gamma-Gamma ${result.fitMilliseconds.gammaGamma.toFixed(0)} ms`,
+        );
+        if (pipelineReport) console.log(`through the local pipeline: ${JSON.stringify(pipelineReport)}`);
       };
-      if (options.json) {
-        console.log(JSON.stringify(output));
+      if (options.pipeline) {
+        const { startAnalyticsPipeline, PipelineProfileSink } = await import('./analytics-pipeline.js');
+        const pipeline = await startAnalyticsPipeline({ kpi });
+        // CDNOW was a web retailer: its orders arrive from the ecommerce channel system.
+        const sink = new PipelineProfileSink(pipeline, 'ecommerce');
+        // The sample is read whole (300 KB): streaming it through readline while the runtime runs stalled.
+        const sample = (await readFile(resolve(options.data, 'CDNOW_sample.txt'), 'utf8')).split('\n');
+        const result = await evaluateClv({
+          events: cdnowEvents(sample),
+          sink,
+          expected,
+          kpi,
+          now: () => performance.now(),
+        });
+        const r = sink.resolution;
+        if (!r || r.mergedProfiles > 0 || r.splitCustomers > 0) {
+          throw new Error(`the identity resolver grouped CDNOW customers wrongly: ${JSON.stringify(r)}`);
+        }
+        // Reported before the runtime stops: the local DynamoDB child process is shut down last.
+        report(result, {
+          resolution: r,
+          accepted: sink.totals?.accepted,
+          seconds: Math.round((performance.now() - startedAt) / 100) / 10,
+        });
+        await pipeline.stop();
         return;
       }
-      const h = result.holdout;
-      console.log(
-        `CDNOW sample: ${result.events} orders, ${result.customers} customers, calibration to ${CDNOW.calibrationEnd.toISOString().slice(0, 10)}`,
-      );
-      console.log(`summary mismatches against the published (x, t_x, T, zbar): ${result.summaryMismatches}`);
-      console.log(
-        `BG/NBD  r=${r.toFixed(4)} alpha=${alpha.toFixed(4)} a=${a.toFixed(4)} b=${b.toFixed(4)} LL=${logLikelihood.toFixed(2)}  (published 0.243 4.414 0.793 2.426, LL -9582.4)`,
-      );
-      console.log(
-        `Gamma-Gamma  p=${p.toFixed(3)} q=${q.toFixed(3)} v=${v.toFixed(3)}  (published 6.25 3.74 15.44)`,
-      );
-      console.log(
-        `holdout weeks ${h.weeks}: actual ${h.actualRepeatPurchases} vs predicted ${h.predictedRepeatPurchases.toFixed(1)} repeat purchases; MAE per customer ${h.mae.toFixed(3)}, RMSE ${h.rmse.toFixed(3)}`,
-      );
-      console.log(
-        `fit time: BG/NBD ${result.fitMilliseconds.bgnbd.toFixed(0)} ms, Gamma-Gamma ${result.fitMilliseconds.gammaGamma.toFixed(0)} ms`,
+      report(
+        await evaluateClv({
+          events,
+          sink: new InMemoryAggregateSink(kpi),
+          expected,
+          kpi,
+          now: () => performance.now(),
+        }),
       );
     });
 
@@ -156,19 +200,68 @@ export function registerAnalyticsCommands(program: Command): void {
     .description('fit BG/NBD, Gamma-Gamma, the shrinkage priors and the CLV distribution over all profiles')
     .requiredOption('--as-of <date>', 'calibration end: summaries are taken at this date')
     .option('--out <file>', 'write the fitted parameters here (JSON)')
-    .action(async (options: SourceOptions & { asOf: string; out?: string }) => {
-      const kpi = kpiConfig();
-      const profiles = await loadProfiles(options, kpi);
-      const models = await fitModels(
-        profiles.map((p) => p.aggregates),
-        { asOf: parseDate(options.asOf, '--as-of'), kpi, fittedAt: new Date() },
-      );
-      const text = `${JSON.stringify(models, null, 2)}\n`;
-      if (options.out) {
-        await writeFile(resolve(options.out), text);
-        console.log(`fitted ${models.customers} customers; parameters written to ${resolve(options.out)}`);
-      } else process.stdout.write(text);
-    });
+    .option(
+      '--local',
+      'run the scheduled fitting job on the local state: scan the profiles, store the fit, rescore',
+    )
+    .option('--state-dir <dir>', 'local state folder (with --local)', '.tessera')
+    .option('--segments <n>', 'parallel scan segments (with --local)', '4')
+    .action(
+      async (
+        options: SourceOptions & {
+          asOf: string;
+          out?: string;
+          local?: boolean;
+          stateDir: string;
+          segments: string;
+        },
+      ) => {
+        const kpi = kpiConfig();
+        if (options.local) {
+          const totalSegments = Number(options.segments);
+          if (!Number.isInteger(totalSegments) || totalSegments < 1)
+            throw new Error('--segments must be a positive integer');
+          const asOf = parseDate(options.asOf, '--as-of').toISOString();
+          const [
+            { withLocalRuntime },
+            { runAnalyticsFit },
+            { DynamoAnalyticsProfiles },
+            { DynamoFittedModelStore },
+          ] = await Promise.all([
+            import('../local-session.js'),
+            import('../../lambdas/analytics-fit/handler.js'),
+            import('../../lambdas/adapters/dynamodb/analytics-profiles.js'),
+            import('../../lambdas/adapters/dynamodb/model-store.js'),
+          ]);
+          await withLocalRuntime(resolve(options.stateDir), async (runtime) => {
+            const result = await runAnalyticsFit(
+              {
+                profiles: new DynamoAnalyticsProfiles(runtime.dynamo.doc, runtime.dynamo.tables.customers),
+                models: new DynamoFittedModelStore(runtime.dynamo.doc, runtime.dynamo.tables.customers),
+                publisher: runtime.publisher,
+                clock: { now: () => new Date() },
+                kpi,
+                totalSegments,
+              },
+              { asOf },
+            );
+            // Printed before the runtime closes, so the answer is out even if shutting down is slow.
+            console.log(JSON.stringify(result, null, 2));
+          });
+          return;
+        }
+        const profiles = await loadProfiles(options, kpi);
+        const models = await fitModels(
+          profiles.map((p) => p.aggregates),
+          { asOf: parseDate(options.asOf, '--as-of'), kpi, fittedAt: new Date() },
+        );
+        const text = `${JSON.stringify(models, null, 2)}\n`;
+        if (options.out) {
+          await writeFile(resolve(options.out), text);
+          console.log(`fitted ${models.customers} customers; parameters written to ${resolve(options.out)}`);
+        } else process.stdout.write(text);
+      },
+    );
 
   withSource(analytics.command('score'))
     .description('score profiles with stored parameters and show their segments')
