@@ -1,7 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoIdentityStore } from '../lambdas/adapters/dynamodb/identity-store.js';
+import { DynamoFittedModelStore } from '../lambdas/adapters/dynamodb/model-store.js';
+import { kpiConfig } from '../lambdas/core/analytics/kpi.js';
+import { FittedModelCache } from '../lambdas/core/analytics/model-store.js';
 import { identityConfig } from '../lambdas/core/identity/config.js';
 import type { Clock, EventPublisher } from '../lambdas/core/ports.js';
+import { createProfileAnalyticsHook } from '../lambdas/identity/analytics-hook.js';
 import { createIdentityHandler } from '../lambdas/identity/handler.js';
 import type { ConsumerId } from '../lib/shared/routing.js';
 import type { LocalDynamo } from './dynamodb.js';
@@ -30,6 +34,11 @@ export function lambdaTarget(functionName: string, handler: EventHandler): Event
  */
 export function createLocalConsumers(ctx: LocalContext): Partial<Record<ConsumerId, EventTarget>> {
   const identityStore = new DynamoIdentityStore(ctx.dynamo.doc, ctx.dynamo.tables.customers);
+  // Scores use the stored fit (tessera analytics fit); the cache reads it once and again when stale.
+  const models = new FittedModelCache(
+    new DynamoFittedModelStore(ctx.dynamo.doc, ctx.dynamo.tables.customers),
+    ctx.clock,
+  );
   const identity = createIdentityHandler({
     identity: identityStore,
     profiles: identityStore,
@@ -37,8 +46,12 @@ export function createLocalConsumers(ctx: LocalContext): Partial<Record<Consumer
     config: identityConfig({ defaultRegion: 'GB' }),
     clock: ctx.clock,
     logger: ctx.logger('tessera-identity'),
+    analytics: createProfileAnalyticsHook({ models: () => models.current(), kpi: kpiConfig() }),
   });
   return {
-    identity: lambdaTarget('tessera-identity', identity as EventHandler),
+    identity: lambdaTarget('tessera-identity', (async (event: never, context: never) => {
+      await models.refreshIfStale();
+      return identity(event, context);
+    }) as EventHandler),
   };
 }

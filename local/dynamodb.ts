@@ -49,6 +49,8 @@ export async function startLocalDynamo(options: { path?: string } = {}): Promise
       client.destroy();
       if (child.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // Held again while it shuts down: an unref'd child would let Node exit before it has flushed.
+      child.ref();
       child.kill('SIGTERM');
       await exited;
     },

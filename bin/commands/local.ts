@@ -1,7 +1,8 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import type { ChannelEventLine } from '../../local/channel-client.js';
 import { type DemoStream, demoEventStream } from '../../local/demo.js';
+import { fitModelsNow, writeLocalReport } from '../../local/demo-analytics.js';
 import { type DocumentsDemoSummary, runDocumentsDemo } from '../../local/documents/documents-demo.js';
 import { readEventFile, type StreamTotals, sendEventStream } from '../../local/event-stream.js';
 import { ProgressBar } from '../../local/progress.js';
@@ -136,11 +137,24 @@ async function runLocal(options: LocalOptions): Promise<boolean> {
     documentsBar?.finish(documents.submitted);
     settled = await settle(runtime, { autoApprove: options.autoApprove });
   }
+  // What the nightly analytics schedule does in the cloud: fit, store, rescore; then the business report.
+  const asOf = new Date();
+  const fit = await fitModelsNow(runtime, asOf).catch((error: unknown) => error as Error);
+  if (!(fit instanceof Error)) settled = await settle(runtime, { autoApprove: options.autoApprove });
+  const report = await writeLocalReport(runtime, asOf, join(stateDir, 'report.html'));
   const failed = printSummary(runtime, totals, settled, documents, (Date.now() - started) / 1000);
+  if (fit instanceof Error) console.log(`  analytics fit      failed: ${fit.message}`);
+  else {
+    const { r, alpha, a, b } = fit.bgnbd;
+    console.log(
+      `  analytics fit      ${fit.customers} customers; BG/NBD r=${r.toFixed(3)} alpha=${alpha.toFixed(2)} a=${a.toFixed(3)} b=${b.toFixed(3)}; ${fit.rescore?.written ?? 0} profiles rescored`,
+    );
+  }
+  console.log(`\nReport: ${report}`);
 
   if (options.once) {
     await runtime.stop();
-    return failed;
+    return failed || fit instanceof Error;
   }
   console.log(
     `\nServing on ${runtime.api.url} (POST /events, POST /odoo/webhook/{secret}, /approvals/{id}); Ctrl-C to stop.`,

@@ -313,13 +313,26 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     if (added && summary) await this.foldSummary(customerId, summary);
   }
 
-  async assignRecord(recordKey: string, customerId: string, decision: DecisionSummary): Promise<void> {
-    await this.update({
-      Key: { pk: `REC#${recordKey}`, sk: 'REC' },
-      UpdateExpression: 'SET customerId = :c, decision = :d',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':c': customerId, ':d': encodeDecision(decision) },
-    });
+  async assignRecord(
+    recordKey: string,
+    customerId: string,
+    decision: DecisionSummary,
+    options: { readonly onlyIfUnassigned?: boolean } = {},
+  ): Promise<boolean> {
+    try {
+      await this.update({
+        Key: { pk: `REC#${recordKey}`, sk: 'REC' },
+        UpdateExpression: 'SET customerId = :c, decision = :d',
+        ConditionExpression: options.onlyIfUnassigned
+          ? 'attribute_exists(pk) AND (attribute_not_exists(customerId) OR customerId = :c)'
+          : 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':c': customerId, ':d': encodeDecision(decision) },
+      });
+      return true;
+    } catch (e) {
+      if (options.onlyIfUnassigned && isConditionFailure(e)) return false;
+      throw e;
+    }
   }
 
   async redirectCustomer(

@@ -116,10 +116,18 @@ export class InMemoryIdentityStore implements IdentityStore {
       this.customers.set(customerId, { ...node, summary: combineSummaries(node.summary, summary) });
   }
 
-  async assignRecord(recordKey: string, customerId: string, decision: DecisionSummary): Promise<void> {
+  async assignRecord(
+    recordKey: string,
+    customerId: string,
+    decision: DecisionSummary,
+    options: { readonly onlyIfUnassigned?: boolean } = {},
+  ): Promise<boolean> {
     const record = this.records.get(recordKey);
     if (record === undefined) throw new Error(`record ${recordKey} does not exist`);
+    if (options.onlyIfUnassigned && record.customerId !== undefined && record.customerId !== customerId)
+      return false;
     this.records.set(recordKey, { ...record, customerId, decision });
+    return true;
   }
 
   async redirectCustomer(

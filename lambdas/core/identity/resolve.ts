@@ -333,10 +333,12 @@ export async function resolveIdentity(
     decidedAt: now.toISOString(),
   };
   if (existing?.customerId === undefined) {
-    await Promise.all([
-      store.addMember(home.customerId, record.recordKey, created ? undefined : own),
-      store.assignRecord(input.recordKey, home.customerId, decision),
-    ]);
+    // Claim the record first: when two first deliveries of it race, one claim wins and the other pass
+    // starts again and finds the record known, instead of leaving the person split over two profiles.
+    if (!(await store.assignRecord(input.recordKey, home.customerId, decision, { onlyIfUnassigned: true }))) {
+      return resolveIdentity(input, store, config, deps);
+    }
+    await store.addMember(home.customerId, record.recordKey, created ? undefined : own);
   }
   // Merge the other linked profiles into the oldest, unless protection forbids it.
   const mergedIds: string[] = [];

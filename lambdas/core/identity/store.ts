@@ -87,7 +87,16 @@ export interface IdentityStore {
   /** Adds a record to a profile (membership, and its summary unless already counted), idempotent per record key. */
   addMember(customerId: string, recordKey: string, summary: ClusterSummary | undefined): Promise<void>;
   /** Points the record at its profile and keeps the decision for explain. */
-  assignRecord(recordKey: string, customerId: string, decision: DecisionSummary): Promise<void>;
+  /**
+   * Sets the record's customer. With `onlyIfUnassigned`, only when no other pass assigned it first (two
+   * first deliveries of one record race here); false when another customer already holds it.
+   */
+  assignRecord(
+    recordKey: string,
+    customerId: string,
+    decision: DecisionSummary,
+    options?: { readonly onlyIfUnassigned?: boolean },
+  ): Promise<boolean>;
   /**
    * Redirects `fromId` to `intoId` unless it already redirects elsewhere (then returns that id, and the
    * caller merges the roots instead). Then folds `fromSummary` into the summary of `intoId`.
