@@ -35,7 +35,14 @@ export async function writeLocalReport(runtime: LocalRuntime, asOf: Date, out: s
     runtime.dynamo.tables.customers,
   ).latest();
   const reader = new DynamoAnalyticsProfiles(runtime.dynamo.doc, runtime.dynamo.tables.customers);
-  return writeReport(allProfiles(reader), { out, asOf, ...(models ? { models } : {}) });
+  const interventions = [];
+  for await (const outcome of runtime.interventions.store.listOutcomes()) interventions.push(outcome);
+  return writeReport(allProfiles(reader), {
+    out,
+    asOf,
+    ...(models ? { models } : {}),
+    ...(interventions.length > 0 ? { interventions } : {}),
+  });
 }
 
 async function* allProfiles(reader: ProfileReader): AsyncIterable<ReportProfile> {

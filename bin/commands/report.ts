@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { FittedModels } from '../../lambdas/core/analytics/models.js';
+import type { InterventionOutcome } from '../../lambdas/core/reporting/interventions.js';
 import {
   buildReportModel,
   type ReportModel,
@@ -24,6 +26,9 @@ interface ReportCommandOptions {
   seed: string;
   models?: string;
   interventions?: string;
+  local?: boolean;
+  stateDir: string;
+  interventionsFromState?: InterventionOutcome[];
   asOf?: string;
   currency?: string;
 }
@@ -54,6 +59,11 @@ export function registerReportCommands(program: Command): void {
     .option('--out <file>', 'where to write the page', DEFAULT_REPORT_FILE)
     .option('--profiles <file>', 'JSONL of {customerId, aggregates, scores?, segments?} (a profile export)')
     .option('--demo', 'generate the demo retailer and run its events through the analytics in memory')
+    .option(
+      '--local',
+      'read profiles, the stored fit and intervention outcomes from the local state (.tessera)',
+    )
+    .option('--state-dir <dir>', 'local state folder (with --local)', '.tessera')
     .option('--customers <n>', 'demo: number of people', '2000')
     .option('--seed <n>', 'demo: simulator seed', '42')
     .option(
@@ -71,8 +81,8 @@ export function registerReportCommands(program: Command): void {
     .action(async (view: string | undefined, options: ReportCommandOptions) => {
       if (view !== undefined && view !== 'interventions')
         throw new Error(`unknown report view "${view}": the only view is "interventions"`);
-      if (Boolean(options.profiles) === Boolean(options.demo))
-        throw new Error('give exactly one of --profiles FILE or --demo');
+      if ([options.profiles, options.demo, options.local].filter(Boolean).length !== 1)
+        throw new Error('give exactly one of --profiles FILE, --demo or --local');
       const windowDays = positiveInt(options.windowDays, '--window-days');
       let profiles: AsyncIterable<ReportProfile> | Iterable<ReportProfile>;
       let models: FittedModels | undefined = options.models
@@ -89,15 +99,21 @@ export function registerReportCommands(program: Command): void {
         models ??= demo.models;
         asOf ??= demo.asOf;
         dataSource = demo.dataSource;
+      } else if (options.local) {
+        const local = await readLocalState(resolve(options.stateDir));
+        profiles = local.profiles;
+        models ??= local.models;
+        dataSource = `local state in ${resolve(options.stateDir)}`;
+        options.interventionsFromState = local.interventions;
       } else {
         profiles = readProfilesFile(options.profiles!);
         dataSource = `profile export ${options.profiles}`;
       }
       const interventions = options.interventions
         ? await readInterventionsFile(options.interventions)
-        : undefined;
+        : options.interventionsFromState;
       if (view === 'interventions') {
-        if (!interventions) throw new Error('report interventions needs --interventions FILE');
+        if (!interventions) throw new Error('report interventions needs --interventions FILE or --local');
         const now = new Date();
         const model = await buildReportModel(profiles, {
           asOf: asOf ?? now,
@@ -152,4 +168,36 @@ function printInterventions(model: ReportModel, json: boolean): void {
   }
   if (s.missingCustomers > 0)
     console.log(`${s.missingCustomers} outcomes name a customer not in the profiles`);
+}
+
+/** Everything the report needs from the local state, read in one session of the local runtime. */
+async function readLocalState(stateDir: string): Promise<{
+  profiles: ReportProfile[];
+  models: FittedModels | undefined;
+  interventions: InterventionOutcome[];
+}> {
+  const [
+    { withLocalRuntime },
+    { DynamoAnalyticsProfiles },
+    { DynamoFittedModelStore },
+    { reportProfileFromState },
+  ] = await Promise.all([
+    import('../local-session.js'),
+    import('../../lambdas/adapters/dynamodb/analytics-profiles.js'),
+    import('../../lambdas/adapters/dynamodb/model-store.js'),
+    import('../../lambdas/core/reporting/model.js'),
+  ]);
+  return withLocalRuntime(stateDir, async (runtime) => {
+    const reader = new DynamoAnalyticsProfiles(runtime.dynamo.doc, runtime.dynamo.tables.customers);
+    const profiles: ReportProfile[] = [];
+    for await (const p of reader.scanSegment(0, 1))
+      profiles.push(reportProfileFromState(p.customerId, p.state));
+    const interventions: InterventionOutcome[] = [];
+    for await (const outcome of runtime.interventions.store.listOutcomes()) interventions.push(outcome);
+    const models = await new DynamoFittedModelStore(
+      runtime.dynamo.doc,
+      runtime.dynamo.tables.customers,
+    ).latest();
+    return { profiles, models, interventions };
+  });
 }

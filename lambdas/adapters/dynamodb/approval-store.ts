@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
@@ -219,6 +220,29 @@ export class DynamoApprovalStore implements ApprovalStore {
     if (!result.Item) return undefined;
     const { pk: _pk, sk: _sk, ...outcome } = result.Item;
     return outcome as InterventionOutcomeRecord;
+  }
+
+  /**
+   * Every recorded outcome, for the outcome report. A filtered scan: the report runs rarely and reads the
+   * whole history anyway, so no index is kept for it.
+   */
+  async *listOutcomes(): AsyncIterable<InterventionOutcomeRecord> {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :outcome',
+          ExpressionAttributeValues: { ':outcome': 'OUTCOME' },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { pk: _pk, sk: _sk, ...outcome } = item;
+        yield outcome as InterventionOutcomeRecord;
+      }
+      start = page.LastEvaluatedKey;
+    } while (start);
   }
 }
 

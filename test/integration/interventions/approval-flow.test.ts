@@ -110,6 +110,11 @@ describe('approval-gated interventions on the local runtime', () => {
     expect(replay.status).toBe(409);
     expect(replay.html).toContain('already approved by marketing@retailer.example');
     expect((await h.interventions.store.getOutcome(execution.name))?.status).toBe('applied');
+    const listed = [];
+    for await (const outcome of h.interventions.store.listOutcomes()) listed.push(outcome);
+    expect(listed).toContainEqual(
+      expect.objectContaining({ interventionId: execution.name, status: 'applied' }),
+    );
     const refusals = (await h.interventions.store.listAudit(execution.name)).filter(
       (a) => a.action === 'decision_refused',
     );
