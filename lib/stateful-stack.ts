@@ -215,6 +215,11 @@ export class StatefulStack extends Stack implements StatefulResources {
     });
 
     new CfnOutput(this, 'EventBusName', { value: this.bus.eventBusName });
+    new CfnOutput(this, 'IngestTableName', {
+      value: this.tables.ingest.table.tableName,
+      description:
+        'Rejected events live here: tessera events rejected list --aws --table <this> --bus <EventBusName>.',
+    });
     new CfnOutput(this, 'DocumentsBucketName', { value: this.documentsBucket.bucketName });
     new CfnOutput(this, 'SourceKeysSecretArn', {
       value: this.sourceKeysSecret.secretArn,

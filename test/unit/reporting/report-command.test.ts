@@ -100,7 +100,7 @@ describe('tessera report', () => {
     await writeFile(partial, '{"customerId":"cus_aaaaaaaaaa","aggregates":{"v":1,"orders":{}}}\n');
     // Act + Assess
     await expect(run('--out', join(dir, 'x.html'))).rejects.toThrow(
-      /exactly one of --profiles FILE or --demo/,
+      /exactly one of --profiles FILE, --demo or --local/,
     );
     await expect(run('--profiles', bad, '--out', join(dir, 'x.html'))).rejects.toThrow(/bad.jsonl line 2/);
     await expect(run('--profiles', partial, '--out', join(dir, 'x.html'))).rejects.toThrow(
