@@ -5,6 +5,7 @@ import { type DemoStream, demoEventStream } from '../../local/demo.js';
 import { fitModelsNow, writeLocalReport } from '../../local/demo-analytics.js';
 import { type DocumentsDemoSummary, runDocumentsDemo } from '../../local/documents/documents-demo.js';
 import { readEventFile, type StreamTotals, sendEventStream } from '../../local/event-stream.js';
+import type { OdooCliOptions } from '../../local/odoo-stand-in/connect.js';
 import { ProgressBar } from '../../local/progress.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 import { type SettleResult, settle } from '../../local/settle.js';
@@ -22,6 +23,10 @@ interface LocalOptions {
   verbose: boolean;
   autoApprove: boolean;
   documents: number;
+  odooUrl?: string;
+  odooDatabase?: string;
+  odooLogin?: string;
+  odooApiKeyEnv: string;
 }
 
 /**
@@ -64,6 +69,17 @@ export function registerLocalCommands(program: Command): void {
     .option('--in-memory', 'keep nothing on disk', false)
     .option('--verbose', 'log every handler at INFO', false)
     .option('--auto-approve', 'decide pending approvals through the approval page, unattended', false)
+    .option('--odoo-url <url>', 'sync to this real Odoo instead of the Odoo stand-in (default: $ODOO_URL)')
+    .option(
+      '--odoo-database <name>',
+      'with --odoo-url: database (JSON-RPC, Odoo 16-18; default: $ODOO_DATABASE)',
+    )
+    .option('--odoo-login <login>', "with --odoo-url: the API key's user (JSON-RPC; default: $ODOO_LOGIN)")
+    .option(
+      '--odoo-api-key-env <var>',
+      'with --odoo-url: environment variable holding the API key',
+      'ODOO_API_KEY',
+    )
     .option(
       '--documents <n>',
       'return forms and claim letters of the demo to read (each as PDF and PNG)',
@@ -83,6 +99,7 @@ async function runLocal(options: LocalOptions): Promise<boolean> {
     ...(options.inMemory ? {} : { stateDir }),
     port: options.port,
     logLevel: options.verbose ? 'INFO' : 'ERROR',
+    odoo: odooOptions(options),
   });
   console.log(
     `Tessera local runtime: API on ${runtime.api.url}, state in ${options.inMemory ? 'memory' : stateDir}`,
@@ -252,4 +269,16 @@ async function withDeliveryProgress<T>(runtime: LocalRuntime, run: () => Promise
     clearInterval(timer);
     bar.finish(done());
   }
+}
+
+/** A real Odoo when a URL is given (flags or the ODOO_* variables), else the stand-in. */
+function odooOptions(options: LocalOptions): OdooCliOptions {
+  const url = options.odooUrl ?? process.env.ODOO_URL;
+  if (!url) return {};
+  const apiKey = process.env[options.odooApiKeyEnv];
+  if (!apiKey)
+    throw new Error(`--odoo-url needs the API key in the environment variable ${options.odooApiKeyEnv}`);
+  const database = options.odooDatabase ?? process.env.ODOO_DATABASE;
+  const login = options.odooLogin ?? process.env.ODOO_LOGIN;
+  return { odooUrl: url, apiKey, ...(database ? { database } : {}), ...(login ? { login } : {}) };
 }
