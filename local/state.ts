@@ -95,14 +95,25 @@ export async function acquireStateLock(root: string): Promise<() => Promise<void
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number((await readFile(lockFile, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-        throw new Error(
-          `the local state in ${root} is in use by process ${owner} (a running \`tessera local\`?); stop it and retry`,
-        );
+        throw new LocalStateInUseError(root, owner);
       }
       await rm(lockFile, { force: true });
     }
   }
   throw new Error(`could not lock ${root}`);
+}
+
+/** Another process (a running `tessera local`) holds the state folder. */
+export class LocalStateInUseError extends Error {
+  constructor(
+    readonly root: string,
+    readonly owner: number,
+  ) {
+    super(
+      `the local state in ${root} is in use by a running \`tessera local\` (process ${owner}); stop it and retry`,
+    );
+    this.name = 'LocalStateInUseError';
+  }
 }
 
 function isAlive(pid: number): boolean {

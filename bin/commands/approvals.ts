@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { DynamoApprovalStore } from '../../lambdas/adapters/dynamodb/approval-store.js';
 import type { ApprovalRecord } from '../../lambdas/core/interventions/ports.js';
 import { approvalLinkFromEml, listOutbox } from '../../local/mail/outbox.js';
+import { LocalStateInUseError } from '../../local/state.js';
 import { withLocalRuntime } from '../local-session.js';
 
 interface ListOptions {
@@ -34,7 +35,7 @@ export function registerApprovalsCommands(program: Command): void {
           ),
         );
       } catch (error) {
-        if (!(error instanceof Error && /in use by a running/.test(error.message))) throw error;
+        if (!(error instanceof LocalStateInUseError)) throw error;
         // The running runtime holds the state lock; its outbox is plain files we can still read.
         await listFromOutbox(resolve(stateDir, 'outbox'), options);
         return;
