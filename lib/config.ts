@@ -1,6 +1,6 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
-import type { SourceSystem } from '../lambdas/core/contracts/common.js';
+import { SIGNING_CHANNEL_SOURCES } from '../lambdas/core/contracts/common.js';
 
 /**
  * Deployment configuration, read from CDK context and validated at synth time so a typo fails `cdk synth`
@@ -33,20 +33,6 @@ const idList = z.preprocess(
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-/**
- * Channel systems that sign their requests to POST /events. Odoo is not among them (it calls its own webhook
- * path), nor are Tessera's own producers, which put events on the bus directly.
- */
-const DEFAULT_SOURCE_IDS = [
-  'pos',
-  'ecommerce',
-  'marketplace',
-  'loyalty',
-  'crm',
-  'service',
-  'campaigns',
-] as const satisfies readonly SourceSystem[];
-
 export const TesseraConfigSchema = z.strictObject({
   stage: z
     .string()
@@ -75,7 +61,7 @@ export const TesseraConfigSchema = z.strictObject({
     .default(300)
     .describe('How far a signed ingest request timestamp may be from the server clock (replay window).'),
   ingestSourceIds: idList
-    .default([...DEFAULT_SOURCE_IDS])
+    .default([...SIGNING_CHANNEL_SOURCES])
     .describe(
       'Channel systems allowed to sign ingest requests; each needs a key in the source keys secret (listed in the stack outputs).',
     ),

@@ -2,7 +2,9 @@ import { DynamoAnalyticsProfiles } from '../lambdas/adapters/dynamodb/analytics-
 import { DynamoFittedModelStore } from '../lambdas/adapters/dynamodb/model-store.js';
 import { type AnalyticsFitResult, runAnalyticsFit } from '../lambdas/analytics-fit/handler.js';
 import { kpiConfig } from '../lambdas/core/analytics/kpi.js';
+import type { FittedModels } from '../lambdas/core/analytics/models.js';
 import type { ProfileReader } from '../lambdas/core/analytics/profile-scan.js';
+import type { InterventionOutcome } from '../lambdas/core/reporting/interventions.js';
 import { type ReportProfile, reportProfileFromState } from '../lambdas/core/reporting/model.js';
 import { writeReport } from './report/index.js';
 import type { LocalRuntime } from './runtime.js';
@@ -29,15 +31,27 @@ export async function fitModelsNow(runtime: LocalRuntime, asOf: Date): Promise<A
   );
 }
 
-export async function writeLocalReport(runtime: LocalRuntime, asOf: Date, out: string): Promise<string> {
+/** What the report reads from the local state: the profiles, the stored fit and the intervention outcomes. */
+export async function readLocalAnalytics(runtime: LocalRuntime): Promise<{
+  profiles: ReportProfile[];
+  models: FittedModels | undefined;
+  interventions: InterventionOutcome[];
+}> {
   const models = await new DynamoFittedModelStore(
     runtime.dynamo.doc,
     runtime.dynamo.tables.customers,
   ).latest();
   const reader = new DynamoAnalyticsProfiles(runtime.dynamo.doc, runtime.dynamo.tables.customers);
-  const interventions = [];
+  const profiles: ReportProfile[] = [];
+  for await (const profile of allProfiles(reader)) profiles.push(profile);
+  const interventions: InterventionOutcome[] = [];
   for await (const outcome of runtime.interventions.store.listOutcomes()) interventions.push(outcome);
-  return writeReport(allProfiles(reader), {
+  return { profiles, models, interventions };
+}
+
+export async function writeLocalReport(runtime: LocalRuntime, asOf: Date, out: string): Promise<string> {
+  const { profiles, models, interventions } = await readLocalAnalytics(runtime);
+  return writeReport(profiles, {
     out,
     asOf,
     ...(models ? { models } : {}),

@@ -84,14 +84,20 @@ async function startDynaliteProcess(
 async function ensureTables(client: DynamoDBClient, layouts: readonly TableLayout[]): Promise<void> {
   const existing = new Set((await client.send(new ListTablesCommand({}))).TableNames ?? []);
   for (const layout of layouts) {
-    if (existing.has(layout.name)) continue;
-    await client.send(new CreateTableCommand(createTableInput(layout)));
-    // dynalite reports CREATING for a moment, as DynamoDB does for longer: wait like any client must.
-    await waitUntilTableExists(
-      { client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 },
-      { TableName: layout.name },
-    );
+    if (!existing.has(layout.name)) await createTable(client, layout);
   }
+}
+
+/** Creates a table with a layout's keys (under another name if given) and waits until it can be used. */
+export async function createTable(
+  client: DynamoDBClient,
+  layout: TableLayout,
+  name = layout.name,
+): Promise<string> {
+  await client.send(new CreateTableCommand({ ...createTableInput(layout), TableName: name }));
+  // dynalite reports CREATING for a moment, as DynamoDB does for longer: wait like any client must.
+  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 }, { TableName: name });
+  return name;
 }
 
 export function createTableInput(layout: TableLayout): CreateTableCommandInput {

@@ -1,4 +1,5 @@
 import './polyfills.js';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -77,6 +78,10 @@ export interface LocalRuntime {
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const paths = options.stateDir ? localStatePaths(options.stateDir) : undefined;
   const releaseLock = paths ? await acquireStateLock(paths.root) : async () => undefined;
+  // Files a run writes (the mail outbox, uploaded documents) live in the state folder, or in a scratch
+  // folder of this run that is removed when it stops.
+  const scratch = paths ? undefined : await mkdtemp(join(tmpdir(), 'tessera-run-'));
+  const stateRoot = paths?.root ?? (scratch as string);
   const secrets = paths ? await loadOrCreateSecrets(paths) : ephemeralSecrets();
   const clock = options.clock ?? systemClock;
   const logger = (serviceName: string) =>
@@ -96,12 +101,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     publisher,
     clock,
     logger,
-    outboxDir: paths ? paths.outbox : join(tmpdir(), `tessera-outbox-${process.pid}`),
+    outboxDir: paths?.outbox ?? join(stateRoot, 'outbox'),
     signingKey: secrets.approvalSigningKey,
     ...(options.approvalTimeoutMs ? { callbackTimeoutMs: options.approvalTimeoutMs } : {}),
   });
   const documents = await createRuntimeDocumentWorkflow(
-    { dynamo, publisher, ...(paths ? { paths } : {}) },
+    { dynamo, publisher, paths: { root: stateRoot } },
     { clock },
   );
   const odooSync = await createLocalOdooSync({
@@ -185,6 +190,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await api.close();
       await bus.drain();
       await dynamo.close();
+      if (scratch) await rm(scratch, { recursive: true, force: true });
       await releaseLock();
     },
   };

@@ -3,18 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSourceKeys } from '../lambdas/adapters/secrets/source-keys.js';
-
-/** Source ids the demo retailer's channel systems sign as. */
-export const DEMO_SOURCE_IDS = [
-  'pos',
-  'ecommerce',
-  'marketplace',
-  'loyalty',
-  'crm',
-  'service',
-  'campaigns',
-  'odoo',
-] as const;
+import { SIGNING_CHANNEL_SOURCES } from '../lambdas/core/contracts/common.js';
 
 /** Where the local runtime keeps what must survive a restart (git-ignored). */
 export interface LocalStatePaths {
@@ -59,7 +48,9 @@ export interface LocalSecrets {
 export async function loadOrCreateSecrets(paths: LocalStatePaths): Promise<LocalSecrets> {
   await mkdir(paths.root, { recursive: true });
   if (!existsSync(paths.sourceKeys)) {
-    const keys = Object.fromEntries(DEMO_SOURCE_IDS.map((id) => [id, randomBytes(32).toString('base64url')]));
+    const keys = Object.fromEntries(
+      SIGNING_CHANNEL_SOURCES.map((id) => [id, randomBytes(32).toString('base64url')]),
+    );
     await writeFile(paths.sourceKeys, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
   }
   for (const file of [paths.odooWebhookSecret, paths.approvalSigningKey]) {
@@ -74,7 +65,9 @@ export async function loadOrCreateSecrets(paths: LocalStatePaths): Promise<Local
 /** In-memory secrets for tests and `--in-memory` runs. */
 export function ephemeralSecrets(): LocalSecrets {
   return {
-    sourceKeys: Object.fromEntries(DEMO_SOURCE_IDS.map((id) => [id, randomBytes(32).toString('base64url')])),
+    sourceKeys: Object.fromEntries(
+      SIGNING_CHANNEL_SOURCES.map((id) => [id, randomBytes(32).toString('base64url')]),
+    ),
     odooWebhookSecret: randomBytes(32).toString('base64url'),
     approvalSigningKey: randomBytes(32).toString('base64url'),
   };

@@ -150,8 +150,8 @@ export function registerAnalyticsCommands(program: Command): void {
         if (pipelineReport) console.log(`through the local pipeline: ${JSON.stringify(pipelineReport)}`);
       };
       if (options.pipeline) {
-        const { startAnalyticsPipeline, PipelineProfileSink } = await import('./analytics-pipeline.js');
-        const pipeline = await startAnalyticsPipeline({ kpi });
+        const { startAnalyticsRuntime, PipelineProfileSink } = await import('./analytics-pipeline.js');
+        const pipeline = await startAnalyticsRuntime();
         // CDNOW was a web retailer: its orders arrive from the ecommerce channel system.
         const sink = new PipelineProfileSink(pipeline, 'ecommerce');
         // The sample is read whole (300 KB): streaming it through readline while the runtime runs stalled.

@@ -3,10 +3,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { DocumentRecord } from '../../lambdas/documents-workflow/ports.js';
-import {
-  createRuntimeDocumentWorkflow,
-  type LocalDocumentWorkflow,
-} from '../../local/documents/local-workflow.js';
+import type { LocalDocumentWorkflow } from '../../local/documents/local-workflow.js';
 import { withLocalRuntime } from '../local-session.js';
 
 interface CommonOptions {
@@ -18,14 +15,8 @@ async function withDocuments<T>(
   stateDir: string,
   run: (workflow: LocalDocumentWorkflow) => Promise<T>,
 ): Promise<T> {
-  return withLocalRuntime(resolve(stateDir), async (runtime) => {
-    const workflow = await createRuntimeDocumentWorkflow(runtime);
-    try {
-      return await run(workflow);
-    } finally {
-      await workflow.close();
-    }
-  });
+  // The runtime already composes the document workflow (and closes it when it stops): use that one.
+  return withLocalRuntime(resolve(stateDir), (runtime) => run(runtime.documents));
 }
 
 function describeRecord(record: DocumentRecord): string {

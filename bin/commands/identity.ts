@@ -1,9 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { Command } from 'commander';
 import { DynamoIdentityStore } from '../../lambdas/adapters/dynamodb/identity-store.js';
@@ -24,9 +21,8 @@ import { parseModelParameters, trainModel } from '../../lambdas/core/identity/tr
 import type { EventPublisher, PublishOutcome } from '../../lambdas/core/ports.js';
 import { systemClock } from '../../lambdas/core/ports.js';
 import { createIdentityHandler, identityRecord } from '../../lambdas/identity/handler.js';
-import { TableLayouts } from '../../lib/shared/tables.js';
-import { createTableInput, startLocalDynamo } from '../../local/dynamodb.js';
-import { localStatePaths } from '../../local/state.js';
+import { startLocalDynamo } from '../../local/dynamodb.js';
+import { acquireStateLock, localStatePaths } from '../../local/state.js';
 
 /** Lambda settings the cost figure assumes for the identity consumer (1 GB as in lib/constructs/identity.ts; printed with the result). */
 const COST_ASSUMPTIONS = { lambdaMemoryGb: 1, lambdaMsPerEvent: 60 } as const;
@@ -128,42 +124,6 @@ function rowEvent(
   return event;
 }
 
-/**
- * A fresh in-memory dynalite in a worker thread: the database gets its own core, so the evaluation
- * measures the resolver rather than the two sharing one event loop.
- */
-async function startDynaliteWorker(): Promise<{
-  doc: DynamoDBDocumentClient;
-  table: string;
-  close(): Promise<void>;
-}> {
-  const worker = new Worker(
-    `const { parentPort } = require('node:worker_threads');
-     const server = require('dynalite')({ createTableMs: 0 });
-     server.listen(0, '127.0.0.1', () => parentPort.postMessage(server.address().port));`,
-    { eval: true },
-  );
-  const port = await new Promise<number>((ok, fail) => {
-    worker.once('message', ok);
-    worker.once('error', fail);
-  });
-  const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const table = TableLayouts.customers.name;
-  await client.send(new CreateTableCommand(createTableInput(TableLayouts.customers)));
-  return {
-    doc: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
-    table,
-    close: async () => {
-      client.destroy();
-      await worker.terminate();
-    },
-  };
-}
-
 async function rootOf(store: IdentityStore, id: string): Promise<string> {
   let current = id;
   for (
@@ -192,9 +152,11 @@ export async function evalIdentity(options: EvalOptions) {
     duplicateFreeSources: options.sourceCol && !options.dedupeWithinSources ? senders : [],
     model: await loadModel(options.model),
   });
-  const dynamo = await startDynaliteWorker();
+  // A fresh in-memory dynalite in its own process: the database gets the other core, so the evaluation
+  // measures the resolver rather than the two sharing one event loop.
+  const dynamo = await startLocalDynamo();
   try {
-    const store = new DynamoIdentityStore(dynamo.doc, dynamo.table);
+    const store = new DynamoIdentityStore(dynamo.doc, dynamo.tables.customers);
     const publisher = new CountingPublisher();
     const handler = createIdentityHandler({
       identity: store,
@@ -257,9 +219,23 @@ export async function evalIdentity(options: EvalOptions) {
   }
 }
 
+/** The local state's customers table, locked like `tessera local` locks it: a second LevelDB opener crashes. */
 async function openLocalStore(stateDir: string) {
-  const dynamo = await startLocalDynamo({ path: localStatePaths(resolve(stateDir)).dynamodb });
-  return { dynamo, store: new DynamoIdentityStore(dynamo.doc, dynamo.tables.customers) };
+  const paths = localStatePaths(resolve(stateDir));
+  const release = await acquireStateLock(paths.root);
+  try {
+    const local = await startLocalDynamo({ path: paths.dynamodb });
+    const dynamo = {
+      close: async () => {
+        await local.close();
+        await release();
+      },
+    };
+    return { dynamo, store: new DynamoIdentityStore(local.doc, local.tables.customers) };
+  } catch (error) {
+    await release();
+    throw error;
+  }
 }
 
 export function registerIdentityCommands(program: Command): void {

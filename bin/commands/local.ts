@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
+import { isReadMethod } from '../../lambdas/adapters/odoo/odoo-gateway.js';
 import type { ChannelEventLine } from '../../local/channel-client.js';
 import { type DemoStream, demoEventStream } from '../../local/demo.js';
 import { fitModelsNow, writeLocalReport } from '../../local/demo-analytics.js';
@@ -227,7 +228,7 @@ function printSummary(
       `  documents          ${documents.submitted} read: ${documents.processed} processed, ${documents.needsReview} for review, ${documents.failed} failed; ${documents.matchingIntent} as the customer meant`,
     );
   }
-  const writes = runtime.odoo.standIn?.received.filter((r) => r.method && !READ_METHODS.has(r.method)).length;
+  const writes = runtime.odoo.standIn?.received.filter((r) => r.method && !isReadMethod(r.method)).length;
   console.log(
     `  odoo               ${runtime.odoo.label}${writes !== undefined ? `; ${writes} writes received` : ''}`,
   );
@@ -240,21 +241,6 @@ function countBy(values: readonly string[]): Record<string, number> {
   for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
   return counts;
 }
-
-const READ_METHODS = new Set([
-  'search',
-  'search_read',
-  'read',
-  'search_count',
-  'fields_get',
-  'authenticate',
-  'version',
-  'context_get',
-  'has_access',
-  'check_access_rights',
-  'login',
-  'server_version',
-]);
 
 /** While consumers catch up with what was ingested, show how far they are (deliveries done / matched). */
 async function withDeliveryProgress<T>(runtime: LocalRuntime, run: () => Promise<T>): Promise<T> {

@@ -171,33 +171,10 @@ function printInterventions(model: ReportModel, json: boolean): void {
 }
 
 /** Everything the report needs from the local state, read in one session of the local runtime. */
-async function readLocalState(stateDir: string): Promise<{
-  profiles: ReportProfile[];
-  models: FittedModels | undefined;
-  interventions: InterventionOutcome[];
-}> {
-  const [
-    { withLocalRuntime },
-    { DynamoAnalyticsProfiles },
-    { DynamoFittedModelStore },
-    { reportProfileFromState },
-  ] = await Promise.all([
+async function readLocalState(stateDir: string) {
+  const [{ withLocalRuntime }, { readLocalAnalytics }] = await Promise.all([
     import('../local-session.js'),
-    import('../../lambdas/adapters/dynamodb/analytics-profiles.js'),
-    import('../../lambdas/adapters/dynamodb/model-store.js'),
-    import('../../lambdas/core/reporting/model.js'),
+    import('../../local/demo-analytics.js'),
   ]);
-  return withLocalRuntime(stateDir, async (runtime) => {
-    const reader = new DynamoAnalyticsProfiles(runtime.dynamo.doc, runtime.dynamo.tables.customers);
-    const profiles: ReportProfile[] = [];
-    for await (const p of reader.scanSegment(0, 1))
-      profiles.push(reportProfileFromState(p.customerId, p.state));
-    const interventions: InterventionOutcome[] = [];
-    for await (const outcome of runtime.interventions.store.listOutcomes()) interventions.push(outcome);
-    const models = await new DynamoFittedModelStore(
-      runtime.dynamo.doc,
-      runtime.dynamo.tables.customers,
-    ).latest();
-    return { profiles, models, interventions };
-  });
+  return withLocalRuntime(stateDir, readLocalAnalytics);
 }

@@ -1,6 +1,11 @@
 import { relative } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { type GroundTruth, SIM_SOURCES, writeSimulation } from '../../local/simulator/index.js';
+import {
+  DEFAULT_OPTIONS,
+  type GroundTruth,
+  SIM_SOURCES,
+  writeSimulation,
+} from '../../local/simulator/index.js';
 
 const integer = (name: string) => (value: string) => {
   const n = Number(value);
@@ -41,12 +46,32 @@ export function registerSimulateCommands(program: Command): void {
       '--out <dir>',
       'directory to write events.jsonl and truth.jsonl into (created if missing)',
     )
-    .option('--customers <n>', 'number of people', integer('--customers'), 2000)
-    .option('--seed <s>', 'random seed: the same seed gives the same files', integer('--seed'), 42)
-    .option('--months <m>', 'length of the simulated period in months', number('--months'), 12)
-    .option('--start <date>', 'first day of the period, YYYY-MM-DD', '2025-09-01')
-    .option('--duplicate-rate <r>', 'share of events delivered twice', number('--duplicate-rate'), 0.02)
-    .option('--out-of-order-rate <r>', 'share of events delivered late', number('--out-of-order-rate'), 0.03)
+    .option('--customers <n>', 'number of people', integer('--customers'), DEFAULT_OPTIONS.customers)
+    .option(
+      '--seed <s>',
+      'random seed: the same seed gives the same files',
+      integer('--seed'),
+      DEFAULT_OPTIONS.seed,
+    )
+    .option(
+      '--months <m>',
+      'length of the simulated period in months',
+      number('--months'),
+      DEFAULT_OPTIONS.months,
+    )
+    .option('--start <date>', 'first day of the period, YYYY-MM-DD', DEFAULT_OPTIONS.start)
+    .option(
+      '--duplicate-rate <r>',
+      'share of events delivered twice',
+      number('--duplicate-rate'),
+      DEFAULT_OPTIONS.duplicateRate,
+    )
+    .option(
+      '--out-of-order-rate <r>',
+      'share of events delivered late',
+      number('--out-of-order-rate'),
+      DEFAULT_OPTIONS.outOfOrderRate,
+    )
     .action(
       async (opts: {
         out: string;

@@ -12,7 +12,7 @@ import type { DocumentStore } from '../documents-workflow/ports.js';
 import { INCOMING_PREFIX } from '../documents-workflow/steps.js';
 
 /** Content types Textract reads; anything else would only fail later in the workflow. */
-export const UPLOAD_CONTENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff'] as const;
+const UPLOAD_CONTENT_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/tiff'] as const;
 
 export const UploadRequest = z
   .object({

@@ -21,7 +21,7 @@ export type WorkflowTask = (typeof WORKFLOW_TASKS)[number];
  * A document error leaves the task with its stable code as the error name (ENCRYPTED_PDF,
  * TEXTRACT_JOB_FAILED, ...): that is what the state machine's Catch matches and what the failure records.
  */
-export class DocumentTaskError extends Error {
+class DocumentTaskError extends Error {
   constructor(code: string, message: string) {
     super(message);
     this.name = code;

@@ -14,7 +14,7 @@ import type { IdentityStore } from '../core/identity/store.js';
 import type { Clock } from '../core/ports.js';
 import type { CustomerLinker, CustomerLinkInput } from './ports.js';
 
-export const DOCUMENTS_IDENTITY_SOURCE = 'documents';
+const DOCUMENTS_IDENTITY_SOURCE = 'documents';
 
 export class IdentityResolverLinker implements CustomerLinker {
   constructor(

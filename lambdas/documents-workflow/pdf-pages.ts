@@ -1,4 +1,3 @@
-import { PDFDocument } from 'pdf-lib';
 import { DocumentError } from '../core/documents/errors.js';
 
 /**
@@ -7,6 +6,8 @@ import { DocumentError } from '../core/documents/errors.js';
  */
 export async function countPdfPages(bytes: Uint8Array, name: string): Promise<number> {
   try {
+    // Loaded on first use: pdf-lib takes a few hundred ms to import, paid only when a PDF arrives.
+    const { PDFDocument } = await import('pdf-lib');
     const pdf = await PDFDocument.load(bytes, { updateMetadata: false });
     return pdf.getPageCount();
   } catch (error) {

@@ -364,7 +364,7 @@ function reviewSummary(record: DocumentRecord): string {
 }
 
 /** Lambda reports a task error's cause as JSON ({errorMessage, errorType}); the local runner as text. */
-export function causeMessage(cause: string | undefined): string {
+function causeMessage(cause: string | undefined): string {
   if (!cause) return 'no cause was given';
   try {
     const parsed = JSON.parse(cause) as { errorMessage?: unknown };

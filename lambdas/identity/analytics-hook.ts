@@ -16,7 +16,7 @@ import { asProfileAnalyticsState } from '../core/analytics/profile-scan.js';
 import type { SegmentConfig } from '../core/analytics/segments.js';
 import type { OutgoingEvent } from '../core/contracts/envelope.js';
 import { InternalEventType, InternalSource } from '../core/contracts/names.js';
-import { CONTRACTS } from '../core/contracts/registry.js';
+import { describeIssues, validateDetail } from '../core/contracts/registry.js';
 import type { ProfileAnalyticsHook } from './handler.js';
 
 export interface ProfileAnalyticsHookDependencies {
@@ -31,12 +31,9 @@ export interface ProfileAnalyticsHookDependencies {
 /** The CustomerRiskChanged entry, validated against its contract before it leaves. */
 export function riskChangedEvent(detail: unknown): OutgoingEvent {
   const type = InternalEventType.CustomerRiskChanged;
-  const parsed = CONTRACTS[type].schema.safeParse(detail);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(detail)'}: ${i.message}`);
-    throw new Error(`${type} breaks its contract: ${issues.join('; ')}`);
-  }
-  return { source: InternalSource.analytics, detailType: type, detail: parsed.data };
+  const checked = validateDetail(type, detail);
+  if (!checked.ok) throw new Error(`${type} breaks its contract: ${describeIssues(checked.issues)}`);
+  return { source: InternalSource.analytics, detailType: type, detail: checked.detail };
 }
 
 export function createProfileAnalyticsHook(deps: ProfileAnalyticsHookDependencies): ProfileAnalyticsHook {

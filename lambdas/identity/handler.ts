@@ -6,7 +6,7 @@ import type { SourceCustomer } from '../core/contracts/common.js';
 import type { OutgoingEvent } from '../core/contracts/envelope.js';
 import { CustomersMergedDetail } from '../core/contracts/internal-events.js';
 import { CHANNEL_SOURCE_PREFIX, InternalEventType, InternalSource } from '../core/contracts/names.js';
-import { CONTRACTS, isKnownDetailType } from '../core/contracts/registry.js';
+import { CONTRACTS, describeIssues, isKnownDetailType, validateDetail } from '../core/contracts/registry.js';
 import type { IdentityConfig } from '../core/identity/config.js';
 import type { IdentityAttributes } from '../core/identity/normalise.js';
 import {
@@ -168,14 +168,11 @@ export function createIdentityHandler(deps: IdentityHandlerDependencies) {
     if (!isKnownDetailType(detailType) || CONTRACTS[detailType].kind !== 'channel') {
       throw new Error(`identity consumes channel events; got detail-type ${JSON.stringify(detailType)}`);
     }
-    const parsed = CONTRACTS[detailType].schema.safeParse(event.detail);
-    if (!parsed.success) {
-      const issues = parsed.error.issues
-        .map((i) => `${i.path.join('.') || '(detail)'}: ${i.message}`)
-        .join('; ');
-      throw new Error(`${detailType} ${event.id} breaks its contract: ${issues}`);
+    const checked = validateDetail(detailType, event.detail);
+    if (!checked.ok) {
+      throw new Error(`${detailType} ${event.id} breaks its contract: ${describeIssues(checked.issues)}`);
     }
-    const detail = parsed.data as ChannelDetail;
+    const detail = checked.detail as ChannelDetail;
     const now = deps.clock.now();
     const eventKey = `${senderOf(event.source)}#${detail.eventId}`;
     const record = identityRecord(event.source, detail);

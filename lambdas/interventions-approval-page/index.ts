@@ -1,6 +1,6 @@
+import { sesClient, sfnClient } from '../adapters/clients.js';
 import { readEnvironment, requiredString } from '../adapters/environment.js';
 import { SesMailSender } from '../adapters/sesv2/ses-mail-sender.js';
-import { sesClient, sfnClient } from '../adapters/sfn/clients.js';
 import { SfnTaskCallbacks } from '../adapters/sfn/step-functions.js';
 import { systemClock } from '../core/ports.js';
 import { approvalStore, logger, signingKey } from '../interventions-shared/aws.js';

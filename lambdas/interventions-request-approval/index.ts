@@ -1,6 +1,6 @@
+import { sesClient } from '../adapters/clients.js';
 import { readEnvironment, requiredString } from '../adapters/environment.js';
 import { SesMailSender } from '../adapters/sesv2/ses-mail-sender.js';
-import { sesClient } from '../adapters/sfn/clients.js';
 import { systemClock } from '../core/ports.js';
 import {
   approvalStore,

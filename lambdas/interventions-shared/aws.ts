@@ -38,10 +38,13 @@ export const approvalStore = (tableName: string) => new DynamoApprovalStore(docu
 export const busPublisher = (busName: string) => new EventBridgePublisher(eventBridgeClient(), busName);
 export const logger = (serviceName: string) => new Logger({ serviceName });
 
+// Powertools caches values per provider instance, so one provider per container keeps the cache across invocations.
+let secrets: SecretsProvider | undefined;
+
 /** The HMAC key of approval links and CSRF tokens, cached by Powertools between invocations. */
 export async function signingKey(secretArn: string): Promise<string> {
-  const provider = new SecretsProvider({ awsSdkV3Client: secretsManagerClient() });
-  const value = await provider.get(secretArn, { maxAge: 300 });
+  secrets ??= new SecretsProvider({ awsSdkV3Client: secretsManagerClient() });
+  const value = await secrets.get(secretArn, { maxAge: 300 });
   if (typeof value !== 'string' || value.length < 32)
     throw new Error('the approval signing secret must be a string of at least 32 characters');
   return value;

@@ -1,9 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
-import { documentClient } from '../adapters/clients.js';
+import { documentClient, sfnClient } from '../adapters/clients.js';
 import { DynamoIdentityStore } from '../adapters/dynamodb/identity-store.js';
 import { readEnvironment, requiredString } from '../adapters/environment.js';
-import { sfnClient } from '../adapters/sfn/clients.js';
 import { SfnWorkflowStarter } from '../adapters/sfn/step-functions.js';
 import { identityConfig } from '../core/identity/config.js';
 import { DEFAULT_LARGE_CLAIM_THRESHOLD } from '../core/interventions/config.js';

@@ -18,7 +18,9 @@ export function ticketCustomerResolver(store: IdentityStore, config: IdentityCon
   ): Promise<string | undefined> => {
     const record = identityRecord(source, ticket);
     const known = await store.getRecord(record.recordKey);
-    if (known) return known.erasedAt ? undefined : known.customerId;
+    if (known?.erasedAt) return undefined;
+    if (known?.customerId) return known.customerId;
+    // Unknown, or stored but not yet assigned by a pass still under way: resolving joins that pass.
     const resolution = await resolveIdentity(record, store, config, { clock });
     return resolution.customerId;
   };

@@ -44,7 +44,7 @@ interface RenderedLine {
 const money = (amount: number, currency: string) => `${currency} ${amount.toFixed(2)}`;
 
 /** The document's content as lines: the one layout both renderers draw. */
-export function demoDocumentLines(data: DemoDocumentData): RenderedLine[] {
+function demoDocumentLines(data: DemoDocumentData): RenderedLine[] {
   const total = data.items.reduce((sum, item) => sum + item.amount, 0);
   const c = data.customer;
   const itemLines = data.items.map((item, i) => ({

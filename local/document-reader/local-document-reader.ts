@@ -6,9 +6,7 @@
  * worker is given the package folder as langPath and told not to cache, so no network path exists.
  */
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PDFDocument } from 'pdf-lib';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
 import { getDocumentProxy, renderPageAsImage } from 'unpdf';
 import { assertPageCount, inspectDocumentFile } from '../../lambdas/core/documents/document-file.js';
@@ -19,7 +17,7 @@ import { documentFromLines } from '../../lambdas/core/documents/text-lines.js';
 const require = createRequire(import.meta.url);
 
 /** The folder holding eng.traineddata.gz inside the installed package (LSTM "best_int" model). */
-export function englishLanguageDataPath(): string {
+function englishLanguageDataPath(): string {
   return join(dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
 }
 
@@ -138,7 +136,6 @@ export class LocalDocumentReader {
       gzip: true,
       // 'none': read the traineddata from langPath every start, write no cache (nothing outside the package).
       cacheMethod: 'none',
-      cachePath: join(tmpdir(), 'tessera-tesseract-cache'),
       logger: () => {},
       errorHandler: () => {},
     });
@@ -160,6 +157,8 @@ async function renderPdfPage(bytes: Uint8Array, pageNumber: number): Promise<Uin
 
 async function declaredPageCount(bytes: Uint8Array): Promise<number | undefined> {
   try {
+    // Loaded on first use, so starting the local runtime does not pay for importing pdf-lib.
+    const { PDFDocument } = await import('pdf-lib');
     const doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false });
     return doc.getPageCount();
   } catch {

@@ -41,17 +41,22 @@ export interface DocumentsDemoSummary {
 const addressLine = (a: AddressTruth | undefined) =>
   a ? [a.line1, a.line2, `${a.city} ${a.postcode}`, a.country].filter(Boolean).join(', ') : undefined;
 
-export function returnDocument(r: ReturnDocumentData, retailerName: string): DemoDocumentData {
-  const address = addressLine(r.address);
+/** The customer block both kinds of document print, from the simulator's record of who sent it. */
+function demoCustomer(d: ReturnDocumentData | ClaimDocumentData): DemoDocumentData['customer'] {
+  const address = addressLine(d.address);
+  return {
+    name: d.customerName,
+    email: d.email ?? '',
+    ...(d.phone ? { phone: d.phone } : {}),
+    ...(address ? { address } : {}),
+  };
+}
+
+function returnDocument(r: ReturnDocumentData, retailerName: string): DemoDocumentData {
   return {
     kind: 'return',
     retailerName,
-    customer: {
-      name: r.customerName,
-      email: r.email ?? '',
-      ...(r.phone ? { phone: r.phone } : {}),
-      ...(address ? { address } : {}),
-    },
+    customer: demoCustomer(r),
     orderNumber: r.orderId,
     documentDate: r.requestedAt.slice(0, 10),
     currency: r.currency,
@@ -66,17 +71,11 @@ export function returnDocument(r: ReturnDocumentData, retailerName: string): Dem
   };
 }
 
-export function claimDocument(c: ClaimDocumentData, retailerName: string): DemoDocumentData {
-  const address = addressLine(c.address);
+function claimDocument(c: ClaimDocumentData, retailerName: string): DemoDocumentData {
   return {
     kind: 'claim',
     retailerName,
-    customer: {
-      name: c.customerName,
-      email: c.email ?? '',
-      ...(c.phone ? { phone: c.phone } : {}),
-      ...(address ? { address } : {}),
-    },
+    customer: demoCustomer(c),
     orderNumber: c.orderId,
     documentDate: c.claimedAt.slice(0, 10),
     currency: c.currency,

@@ -34,7 +34,7 @@ import { LocalDocumentAnalyser } from './local-analyser.js';
 import { DOCUMENT_WORKFLOW_ASL, type ExecutionResult, LocalWorkflowRunner } from './workflow-runner.js';
 
 /** The ARN placeholder of the ASL file; locally every Task state runs the in-process handler. */
-export const DOCUMENT_WORKFLOW_SUBSTITUTIONS = {
+const DOCUMENT_WORKFLOW_SUBSTITUTIONS = {
   DocumentsWorkflowFunctionArn: 'arn:aws:lambda:local:000000000000:function:tessera-documents-workflow',
 } as const;
 

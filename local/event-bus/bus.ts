@@ -2,7 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { PutEventsCommand, PutEventsResponse, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
-import { MAX_EVENT_BYTES, type TesseraEvent } from '../../lambdas/core/contracts/envelope.js';
+import {
+  MAX_EVENT_BYTES,
+  serialisedEntrySize,
+  type TesseraEvent,
+} from '../../lambdas/core/contracts/envelope.js';
 import type { DetailType } from '../../lambdas/core/contracts/names.js';
 import type { Route } from '../../lib/shared/routing.js';
 import { type CompiledPattern, compileEventPattern } from './pattern/index.js';
@@ -102,9 +106,9 @@ export class LocalEventBus {
     if (entries.length > 10) throw new Error('PutEvents accepts at most 10 entries per request');
     const results: PutEventsResultEntry[] = [];
     for (const entry of entries) {
-      const failure = this.checkEntry(entry);
-      if (failure) {
-        results.push(failure);
+      const checked = this.checkEntry(entry);
+      if ('failure' in checked) {
+        results.push(checked.failure);
         continue;
       }
       const event: TesseraEvent = {
@@ -116,7 +120,7 @@ export class LocalEventBus {
         time: (entry.Time ?? this.options.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
         region: 'local',
         resources: entry.Resources ?? [],
-        detail: JSON.parse(entry.Detail as string),
+        detail: checked.detail,
       };
       this.accept(event);
       results.push({ EventId: event.id });
@@ -141,31 +145,36 @@ export class LocalEventBus {
     return this.deadLetters;
   }
 
+  /** Validates an entry as PutEvents does, returning its parsed detail or the per-entry failure. */
   private checkEntry(
     entry: NonNullable<PutEventsCommand['input']['Entries']>[number],
-  ): PutEventsResultEntry | undefined {
-    const invalid = (message: string) => ({ ErrorCode: 'MalformedDetail', ErrorMessage: message });
+  ): { failure: PutEventsResultEntry } | { detail: Record<string, unknown> } {
+    const invalid = (message: string) => ({
+      failure: { ErrorCode: 'MalformedDetail', ErrorMessage: message },
+    });
     if (!entry.Source) return invalid('Source is required');
     if (!entry.DetailType) return invalid('DetailType is required');
     if (!entry.Detail) return invalid('Detail is required');
     if (entry.EventBusName && entry.EventBusName !== this.name) {
       return {
-        ErrorCode: 'ResourceNotFoundException',
-        ErrorMessage: `Event bus ${entry.EventBusName} does not exist.`,
+        failure: {
+          ErrorCode: 'ResourceNotFoundException',
+          ErrorMessage: `Event bus ${entry.EventBusName} does not exist.`,
+        },
       };
     }
-    const size =
-      Buffer.byteLength(entry.Detail) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Source);
+    const size = serialisedEntrySize(entry);
     if (size > MAX_EVENT_BYTES)
       return invalid(`Total size of the entry is ${size} bytes; the maximum is ${MAX_EVENT_BYTES}`);
+    let detail: unknown;
     try {
-      const detail = JSON.parse(entry.Detail);
-      if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
-        return invalid('Detail is not a JSON object');
+      detail = JSON.parse(entry.Detail);
     } catch {
       return invalid('Detail is malformed.');
     }
-    return undefined;
+    if (typeof detail !== 'object' || detail === null || Array.isArray(detail))
+      return invalid('Detail is not a JSON object');
+    return { detail: detail as Record<string, unknown> };
   }
 
   private accept(event: TesseraEvent): void {

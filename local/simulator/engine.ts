@@ -967,13 +967,19 @@ export class RetailerSimulation {
     return round2(line.product.price * line.quantity - line.discount);
   }
 
-  private returnRequest(t: number, order: OrderState, lines: OrderLineState[], reason: ReasonCode): void {
-    const rng = order.state.rng;
-    const returnId = this.uniqueId(() => `RMA-${this.ids.token(8)}`);
-    const reasonText = rng.pick(RETURN_REASON_TEXT[reason] ?? ['']);
+  /** Emits a return event (requested or received: both carry the same body) and returns its refund total. */
+  private emitReturn(
+    type: typeof ChannelEventType.ReturnRequested | typeof ChannelEventType.OrderReturned,
+    t: number,
+    order: OrderState,
+    lines: OrderLineState[],
+    reason: ReasonCode,
+    returnId: string,
+    reasonText: string,
+  ): number {
     const customer = order.record?.customer ?? { sourceSystem: order.source };
     const refundAmount = round2(lines.reduce((sum, l) => sum + this.refundOf(l), 0));
-    this.emit(order.source, ChannelEventType.ReturnRequested, t, customer, {
+    this.emit(order.source, type, t, customer, {
       orderId: order.orderId,
       returnId,
       lines: lines.map((l) => ({
@@ -988,6 +994,22 @@ export class RetailerSimulation {
       refundAmount,
       channel: order.channel === 'app' ? 'web' : order.channel,
     });
+    return refundAmount;
+  }
+
+  private returnRequest(t: number, order: OrderState, lines: OrderLineState[], reason: ReasonCode): void {
+    const rng = order.state.rng;
+    const returnId = this.uniqueId(() => `RMA-${this.ids.token(8)}`);
+    const reasonText = rng.pick(RETURN_REASON_TEXT[reason] ?? ['']);
+    const refundAmount = this.emitReturn(
+      ChannelEventType.ReturnRequested,
+      t,
+      order,
+      lines,
+      reason,
+      returnId,
+      reasonText,
+    );
     this.returnDocs.push({
       returnId,
       orderId: order.orderId,
@@ -1032,23 +1054,15 @@ export class RetailerSimulation {
   private returnReceived(t: number, action: Extract<Action, { kind: 'returnReceived' }>): void {
     const { order, lines, reason, returnId, reasonText } = action;
     const state = order.state;
-    const customer = order.record?.customer ?? { sourceSystem: order.source };
-    const refundAmount = round2(lines.reduce((sum, l) => sum + this.refundOf(l), 0));
-    this.emit(order.source, ChannelEventType.OrderReturned, t, customer, {
-      orderId: order.orderId,
-      returnId,
-      lines: lines.map((l) => ({
-        sku: l.product.sku,
-        quantity: l.quantity,
-        refundAmount: this.refundOf(l),
-        reason,
-      })),
+    const refundAmount = this.emitReturn(
+      ChannelEventType.OrderReturned,
+      t,
+      order,
+      lines,
       reason,
+      returnId,
       reasonText,
-      currency: this.options.currency,
-      refundAmount,
-      channel: order.channel === 'app' ? 'web' : order.channel,
-    });
+    );
     const stats = state.stats;
     stats.returns++;
     stats.refunds += refundAmount;

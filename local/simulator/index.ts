@@ -34,7 +34,7 @@ export interface RetailerStream extends Iterable<SimulatedEvent>, AsyncIterable<
  */
 export function streamRetailer(input: Partial<SimulationOptions> = {}): RetailerStream {
   const options = resolveOptions(input);
-  const nicknames = loadNicknames(options.nicknamesFile);
+  const nicknames = loadNicknames();
   const simulation = new RetailerSimulation(options, buildPopulation(options), nicknames);
   const counts: DeliveryCounts = { delivered: 0, duplicatesInjected: 0, outOfOrderInjected: 0 };
   const delivered = deliver(

@@ -1,23 +1,17 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-/**
- * The nickname list of ../shared/data/names (pseudopeople, BSD-3-Clause), read at run time: the simulator
- * is local-only, so it can use the shared reference data instead of a copy.
- */
-export const DEFAULT_NICKNAMES_FILE = fileURLToPath(
-  new URL('../../../shared/data/names/nicknames.csv', import.meta.url),
-);
+import { NICKNAME_ROWS } from '../../lambdas/core/identity/nicknames-data.js';
 
 /** Lower-case given name to its nicknames (lower case), e.g. william -> [will, bill, billy, ...]. */
 export type NicknameTable = ReadonlyMap<string, readonly string[]>;
 
-export function parseNicknames(csv: string): NicknameTable {
+/**
+ * Builds the table from rows of "name nickname...", as the identity core bundles them from
+ * ../shared/data/names/nicknames.csv (pseudopeople, BSD-3-Clause), so the faults the simulator injects
+ * and the nicknames the resolver knows come from one list. A name on several rows gets all their nicknames.
+ */
+export function nicknameTable(rows: readonly string[]): NicknameTable {
   const table = new Map<string, string[]>();
-  const lines = csv.split(/\r?\n/);
-  for (const [index, line] of lines.entries()) {
-    if (index === 0 || line.trim() === '') continue; // header: name,nickname_1,...
-    const [name, ...nicknames] = line.split(',').map((cell) => cell.trim().toLowerCase());
+  for (const row of rows) {
+    const [name, ...nicknames] = row.split(' ');
     if (!name) continue;
     const known = table.get(name) ?? [];
     for (const nickname of nicknames) if (nickname && !known.includes(nickname)) known.push(nickname);
@@ -26,21 +20,10 @@ export function parseNicknames(csv: string): NicknameTable {
   return table;
 }
 
-const cache = new Map<string, NicknameTable>();
+let cached: NicknameTable | undefined;
 
-export function loadNicknames(file = DEFAULT_NICKNAMES_FILE): NicknameTable {
-  const cached = cache.get(file);
-  if (cached) return cached;
-  let csv: string;
-  try {
-    csv = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(
-      `simulator: cannot read the nickname list ${file} (expected the shared reference data beside the repository): ${(error as Error).message}`,
-    );
-  }
-  const table = parseNicknames(csv);
-  if (table.size === 0) throw new Error(`simulator: the nickname list ${file} has no rows`);
-  cache.set(file, table);
-  return table;
+/** The table of the bundled list, built once on first use. */
+export function loadNicknames(): NicknameTable {
+  cached ??= nicknameTable(NICKNAME_ROWS);
+  return cached;
 }

@@ -1,15 +1,9 @@
 /** What the demo retailer generator can be asked for, with defaults sized for the local demo. */
 
-/** Channel systems the demo retailer runs; each is also the sender's source id (`channelSource(id)`). */
-export const SIM_SOURCES = [
-  'pos',
-  'ecommerce',
-  'marketplace',
-  'loyalty',
-  'crm',
-  'service',
-  'campaigns',
-] as const;
+import { SIGNING_CHANNEL_SOURCES } from '../../lambdas/core/contracts/common.js';
+
+/** Channel systems the demo retailer runs: the signing channels; each is also the sender's source id (`channelSource(id)`). */
+export const SIM_SOURCES = SIGNING_CHANNEL_SOURCES;
 export type SimSource = (typeof SIM_SOURCES)[number];
 
 /**
@@ -230,7 +224,6 @@ export interface SimulationOptions {
   /** per source overrides of the fault rates */
   faults: Partial<Record<SimSource, Partial<FaultRates>>>;
   currency: string;
-  nicknamesFile?: string;
 }
 
 export const DEFAULT_OPTIONS: SimulationOptions = {

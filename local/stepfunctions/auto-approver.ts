@@ -2,8 +2,6 @@ import type { ApprovalStore } from '../../lambdas/core/interventions/ports.js';
 
 export interface AutoApproverOptions {
   readonly store: ApprovalStore;
-  /** How often to look for pending approvals. */
-  readonly intervalMs?: number;
   readonly decision?: 'approve' | 'reject';
   readonly comment?: string;
   /** Called after each decision (for the runtime's summary). */
@@ -42,23 +40,4 @@ export async function decidePendingApprovals(options: AutoApproverOptions): Prom
     if (posted.status === 200) decided += 1;
   }
   return decided;
-}
-
-/** Runs `decidePendingApprovals` every `intervalMs` until stopped; returns the stop function. */
-export function startAutoApprover(options: AutoApproverOptions): () => Promise<void> {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    if (stopped) return;
-    running = running
-      .then(() => decidePendingApprovals(options))
-      .catch((error: unknown) => {
-        console.error(`auto-approve: ${error instanceof Error ? error.message : String(error)}`);
-      });
-  }, options.intervalMs ?? 250);
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
 }

@@ -4,10 +4,10 @@ import {
   type PutEventsResponse,
 } from '@aws-sdk/client-eventbridge';
 import {
-  eventEntrySize,
   MAX_EVENT_BYTES,
   MAX_PUT_EVENTS_ENTRIES,
   type OutgoingEvent,
+  serialisedEntrySize,
 } from '../../core/contracts/envelope.js';
 import type { EventPublisher, PublishOutcome } from '../../core/ports.js';
 
@@ -51,23 +51,25 @@ export class EventBridgePublisher implements EventPublisher {
 
   async publish(events: readonly OutgoingEvent[]): Promise<readonly PublishOutcome[]> {
     const outcomes: PublishOutcome[] = new Array(events.length);
-    let pending = events.map((event, index) => ({ event, index }));
-    for (const item of pending) {
-      if (eventEntrySize(item.event) > MAX_EVENT_BYTES) {
-        outcomes[item.index] = {
+    // Serialised once: the size checks, the chunking and every retry reuse the same entry.
+    let pending: Prepared[] = [];
+    events.forEach((event, index) => {
+      const entry = this.toEntry(event);
+      const size = serialisedEntrySize(entry);
+      if (size > MAX_EVENT_BYTES) {
+        outcomes[index] = {
           ok: false,
           errorCode: 'EntryTooLarge',
           errorMessage: `larger than ${MAX_EVENT_BYTES} bytes`,
         };
-      }
-    }
-    pending = pending.filter((item) => outcomes[item.index] === undefined);
+      } else pending.push({ index, entry, size });
+    });
 
     for (let attempt = 1; pending.length > 0; attempt += 1) {
-      const retry: typeof pending = [];
+      const retry: Prepared[] = [];
       for (const chunk of chunkEntries(pending)) {
         const response = await this.client.send(
-          new PutEventsCommand({ Entries: chunk.map((item) => this.toEntry(item.event)) }),
+          new PutEventsCommand({ Entries: chunk.map((item) => item.entry) }),
         );
         chunk.forEach((item, i) => {
           const entry = response.Entries?.[i];
@@ -76,12 +78,11 @@ export class EventBridgePublisher implements EventPublisher {
             return;
           }
           const errorCode = entry?.ErrorCode ?? 'Unknown';
-          const failure = {
-            ok: false as const,
+          outcomes[item.index] = {
+            ok: false,
             errorCode,
             errorMessage: entry?.ErrorMessage ?? 'no entry result',
           };
-          outcomes[item.index] = failure;
           if (RETRYABLE.has(errorCode) || errorCode === 'Unknown') retry.push(item);
         });
       }
@@ -104,20 +105,28 @@ export class EventBridgePublisher implements EventPublisher {
   }
 }
 
+interface Prepared {
+  readonly index: number;
+  readonly entry: PutEventsRequestEntry;
+  readonly size: number;
+}
+
 /** Splits entries into PutEvents requests within both of EventBridge's limits (10 entries, 256 KB). */
-function chunkEntries<T extends { event: OutgoingEvent }>(items: readonly T[]): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
+function chunkEntries(items: readonly Prepared[]): Prepared[][] {
+  const chunks: Prepared[][] = [];
+  let current: Prepared[] = [];
   let bytes = 0;
   for (const item of items) {
-    const size = eventEntrySize(item.event);
-    if (current.length === MAX_PUT_EVENTS_ENTRIES || (current.length > 0 && bytes + size > MAX_EVENT_BYTES)) {
+    if (
+      current.length === MAX_PUT_EVENTS_ENTRIES ||
+      (current.length > 0 && bytes + item.size > MAX_EVENT_BYTES)
+    ) {
       chunks.push(current);
       current = [];
       bytes = 0;
     }
     current.push(item);
-    bytes += size;
+    bytes += item.size;
   }
   if (current.length > 0) chunks.push(current);
   return chunks;

@@ -292,7 +292,7 @@ const READ_METHODS = new Set([
   'context_get',
   'default_get',
 ]);
-const isReadMethod = (method: string): boolean => READ_METHODS.has(method);
+export const isReadMethod = (method: string): boolean => READ_METHODS.has(method);
 
 /** Odoo 16-18 external API: `/jsonrpc`, `common.authenticate`, `object.execute_kw`, the API key as password. */
 export class JsonRpcOdooGateway extends BaseOdooGateway {

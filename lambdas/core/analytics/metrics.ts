@@ -283,13 +283,3 @@ export function repeatPurchaseSummary(
     firstDay,
   };
 }
-
-/** Distinct purchase days in (fromDay, toDay], for holdout comparisons. */
-export function purchaseDaysBetween(
-  agg: ProfileAggregates,
-  kpi: KpiConfig,
-  fromDay: number,
-  toDay: number,
-): number {
-  return purchaseDayList(agg, kpi).filter((d) => d.day > fromDay && d.day <= toDay).length;
-}

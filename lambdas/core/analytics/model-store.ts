@@ -65,17 +65,3 @@ export class FittedModelCache {
     this.loadedAt = at;
   }
 }
-
-/** A store in memory: for tests and evaluations that fit and score in one process. */
-export class InMemoryFittedModelStore implements FittedModelStore {
-  private readonly history: FittedModels[] = [];
-
-  async latest(): Promise<FittedModels | undefined> {
-    return this.history.at(-1);
-  }
-
-  async save(models: FittedModels): Promise<void> {
-    this.history.push(models);
-    this.history.sort((a, b) => a.fittedAt.localeCompare(b.fittedAt));
-  }
-}

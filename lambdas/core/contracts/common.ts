@@ -15,6 +15,20 @@ export const SourceSystem = z.enum([
 ]);
 export type SourceSystem = z.infer<typeof SourceSystem>;
 
+/**
+ * The channel systems that sign their batches to `POST /events` (one key each). Odoo is not among them: it
+ * posts its own webhooks to a secret path; Tessera's own producers put events on the bus directly.
+ */
+export const SIGNING_CHANNEL_SOURCES = [
+  'pos',
+  'ecommerce',
+  'marketplace',
+  'loyalty',
+  'crm',
+  'service',
+  'campaigns',
+] as const satisfies readonly SourceSystem[];
+
 /** ISO-8601 timestamp with an explicit offset or Z; sources in other zones must say so. */
 export const Timestamp = z.iso.datetime({ offset: true });
 export const CurrencyCode = z

@@ -26,11 +26,29 @@ export interface OutgoingEvent<TDetail = unknown> {
 export const MAX_EVENT_BYTES = 256 * 1024;
 export const MAX_PUT_EVENTS_ENTRIES = 10;
 
+/** The parts of a PutEvents entry that count towards EventBridge's size limit, already serialised. */
+export interface SerialisedEntry {
+  readonly Source?: string;
+  readonly DetailType?: string;
+  readonly Detail?: string;
+  readonly Time?: unknown;
+  readonly Resources?: readonly string[];
+}
+
 /** Size of a PutEvents entry as EventBridge counts it (detail-type, source, detail, resources, time). */
-export function eventEntrySize(event: OutgoingEvent): number {
-  let size = Buffer.byteLength(event.detailType) + Buffer.byteLength(event.source);
-  size += Buffer.byteLength(JSON.stringify(event.detail));
-  if (event.time) size += 14;
-  for (const r of event.resources ?? []) size += Buffer.byteLength(r);
+export function serialisedEntrySize(entry: SerialisedEntry): number {
+  let size = Buffer.byteLength(entry.DetailType ?? '') + Buffer.byteLength(entry.Source ?? '');
+  size += Buffer.byteLength(entry.Detail ?? '');
+  if (entry.Time !== undefined) size += 14;
+  for (const r of entry.Resources ?? []) size += Buffer.byteLength(r);
   return size;
 }
+
+export const eventEntrySize = (event: OutgoingEvent): number =>
+  serialisedEntrySize({
+    Source: event.source,
+    DetailType: event.detailType,
+    Detail: JSON.stringify(event.detail),
+    ...(event.time ? { Time: event.time } : {}),
+    ...(event.resources ? { Resources: event.resources } : {}),
+  });

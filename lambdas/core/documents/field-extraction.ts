@@ -456,7 +456,7 @@ function itemsFromTable(
 }
 
 /** "JKT-0042 Rain jacket, qty 1, EUR 89.90" or "SKU JKT-0042 x 2 179.80" as one item. */
-export function itemFromText(text: string, confidence: number, currency: string): DocumentItem | undefined {
+function itemFromText(text: string, confidence: number, currency: string): DocumentItem | undefined {
   const skuMatch = /\b(?:SKU|art(?:icle)?\.?|item code)?[\s:#]*([A-Z0-9]{2,}(?:-[A-Z0-9]+)+)\b/i.exec(text);
   const sku = skuMatch?.[1];
   const rest = skuMatch ? text.replace(skuMatch[0], ' ') : text;

@@ -8,7 +8,7 @@ import { cleanKey, type DocumentLine, type KeyValuePair, type NormalisedDocument
 // "https://..." and times ("12:22") are not labels.
 const labelLine = /^\s*([A-Za-z][A-Za-z0-9 .#'/&()-]{0,49}?)\s*:\s*(\S.*)$/;
 
-export function keyValueFromLine(line: DocumentLine, page: number): KeyValuePair | undefined {
+function keyValueFromLine(line: DocumentLine, page: number): KeyValuePair | undefined {
   const m = labelLine.exec(line.text);
   if (!m) return undefined;
   const key = cleanKey(m[1]!);

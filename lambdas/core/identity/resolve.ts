@@ -206,25 +206,17 @@ export async function resolveIdentity(
       reason: `the person behind this record asked for erasure on ${existing.erasedAt}; it is not recreated`,
     };
   }
-  if (existing?.customerId !== undefined && existing.fingerprint === print) {
-    const root = await rootOf(store, existing.customerId);
-    return {
-      outcome: 'known',
-      customerId: root.customerId,
-      mergedIds: [],
-      reviews: [],
-      flags,
-      candidatesCompared: 0,
-    };
-  }
-
-  if (existing?.customerId !== undefined && existing.decision?.outcome === 'split') {
-    // A person split this record out: its later events update it but never link it again.
-    await store.updateRecord(
-      { ...existing, attributes, fingerprint: print, observedAt: input.observedAt },
-      blockingKeys(attributes),
-      blockingKeys(existing.attributes),
-    );
+  const unchanged = existing?.fingerprint === print;
+  // A person split this record out: its later events update it but never link it again.
+  const splitOut = existing?.decision?.outcome === 'split';
+  if (existing?.customerId !== undefined && (unchanged || splitOut)) {
+    if (!unchanged) {
+      await store.updateRecord(
+        { ...existing, attributes, fingerprint: print, observedAt: input.observedAt },
+        blockingKeys(attributes),
+        blockingKeys(existing.attributes),
+      );
+    }
     const root = await rootOf(store, existing.customerId);
     return {
       outcome: 'known',

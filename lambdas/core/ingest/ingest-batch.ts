@@ -84,7 +84,7 @@ export async function ingestEvents(
   const seenInBatch = new Set<string>();
 
   for (const [index, incoming] of events.entries()) {
-    const checked = checkEvent(incoming, receivedAt, deps.limits);
+    const checked = checkEvent(incoming, busSource, receivedAt, deps.limits);
     if (!checked.ok) {
       verdicts[index] = await reject(
         sourceId,
@@ -158,7 +158,12 @@ type CheckedEvent =
   | { ok: true; detailType: DetailType; detail: { eventId: string } & Record<string, unknown> }
   | { ok: false; reasons: string[]; detailType?: string; eventId?: string };
 
-function checkEvent(incoming: IncomingEvent, receivedAt: Date, limits: IngestLimits): CheckedEvent {
+function checkEvent(
+  incoming: IncomingEvent,
+  busSource: string,
+  receivedAt: Date,
+  limits: IngestLimits,
+): CheckedEvent {
   const raw = incoming.raw;
   let detailType = incoming.detailType;
   let detail = incoming.detail;
@@ -177,15 +182,6 @@ function checkEvent(incoming: IncomingEvent, receivedAt: Date, limits: IngestLim
       return { ok: false, reasons: [`unexpected field(s): ${extra.join(', ')}`], detailType };
   }
   const eventId = readEventId(detail);
-  const size = Buffer.byteLength(JSON.stringify(detail ?? null)) + Buffer.byteLength(detailType);
-  if (size > MAX_EVENT_BYTES) {
-    return {
-      ok: false,
-      reasons: [`event is ${size} bytes; EventBridge accepts at most ${MAX_EVENT_BYTES}`],
-      detailType,
-      ...(eventId ? { eventId } : {}),
-    };
-  }
   const result = validateDetail(detailType, detail);
   if (!result.ok) {
     return {
@@ -207,12 +203,19 @@ function checkEvent(incoming: IncomingEvent, receivedAt: Date, limits: IngestLim
       eventId: valid.eventId,
     };
   }
-  const bytes = eventEntrySize({ source: 'x', detailType: detailType as DetailType, detail: valid });
+  // Measured as it will be published (defaults filled in, with its source and time), once.
+  const bytes = eventEntrySize({
+    source: busSource,
+    detailType: detailType as DetailType,
+    detail: valid,
+    time: valid.occurredAt,
+  });
   if (bytes > MAX_EVENT_BYTES) {
     return {
       ok: false,
-      reasons: [`event is ${bytes} bytes after defaults; at most ${MAX_EVENT_BYTES}`],
+      reasons: [`event is ${bytes} bytes; EventBridge accepts at most ${MAX_EVENT_BYTES}`],
       detailType,
+      eventId: valid.eventId,
     };
   }
   return { ok: true, detailType: detailType as DetailType, detail: valid };

@@ -19,9 +19,3 @@ export function maskEmail(email: string | undefined): string | undefined {
   const tld = dot > 0 ? domain.slice(dot) : '';
   return `${local.slice(0, 1)}***@${host.slice(0, 1)}****${tld}`;
 }
-
-export function maskPhone(phone: string | undefined): string | undefined {
-  const digits = phone?.replace(/\D/g, '') ?? '';
-  if (digits.length < 6) return undefined;
-  return `*** *** ${digits.slice(-3)}`;
-}

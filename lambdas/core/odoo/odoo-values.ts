@@ -42,11 +42,6 @@ export const odooMany2One = z
     return undefined;
   });
 
-export const odooIds = z
-  .union([z.array(z.number().int()), z.literal(false), z.null()])
-  .optional()
-  .transform((v) => (Array.isArray(v) ? v : []));
-
 const ODOO_DATETIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(\.\d+)?$/;
 const ODOO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -52,11 +52,6 @@ function jsonLength(pattern: unknown): number {
   }
 }
 
-/** Compiles and matches in one go; for one-off checks (compile once with compileEventPattern in loops). */
-export function matchesPattern(pattern: unknown, event: unknown): boolean {
-  return compileEventPattern(pattern).matches(event);
-}
-
 class SingleBranchPattern implements CompiledPattern {
   constructor(
     readonly pattern: unknown,

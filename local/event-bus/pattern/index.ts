@@ -6,5 +6,5 @@
  *   if (pattern.matches(event)) deliver(event);
  */
 export type { CompiledPattern, CompileOptions } from './compile-pattern.js';
-export { compileEventPattern, matchesPattern } from './compile-pattern.js';
+export { compileEventPattern } from './compile-pattern.js';
 export { InvalidEventPatternError } from './errors.js';

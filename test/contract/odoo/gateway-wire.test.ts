@@ -5,9 +5,16 @@ import {
   Json2OdooGateway,
   JsonRpcOdooGateway,
 } from '../../../lambdas/adapters/odoo/odoo-gateway.js';
-import { OdooError, type OdooErrorKind } from '../../../lambdas/core/odoo/errors.js';
+import type { OdooErrorKind } from '../../../lambdas/core/odoo/errors.js';
 import { readWire } from './recorded-wire.js';
-import { instantRetries, rpcCall, rpcResult, type ScriptedAnswer, scriptedFetch } from './scripted-fetch.js';
+import {
+  failure,
+  instantRetries,
+  rpcCall,
+  rpcResult,
+  type ScriptedAnswer,
+  scriptedFetch,
+} from './scripted-fetch.js';
 
 /** Recorded on an Odoo 17 server: results as they were answered; errors with `data.*` flattened by the probe. */
 type RpcRecord = { http: number; result?: unknown; error?: Record<string, unknown>; body?: string };
@@ -66,16 +73,6 @@ function odoo19(answer: ScriptedAnswer | ((index: number) => ScriptedAnswer)) {
   const wire = scriptedFetch((_r, index) => (typeof answer === 'function' ? answer(index) : answer));
   const gateway = new Json2OdooGateway({ ...config, fetch: wire.fetch, retryEnvironment: retry });
   return { gateway, requests: wire.requests, retry };
-}
-
-async function failure(promise: Promise<unknown>): Promise<OdooError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OdooError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('JSON-RPC (Odoo 16-18): requests have the recorded shape', () => {

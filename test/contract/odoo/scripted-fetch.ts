@@ -1,4 +1,5 @@
 import type { FetchLike } from '../../../lambdas/adapters/odoo/http-transport.js';
+import { OdooError } from '../../../lambdas/core/odoo/errors.js';
 import type { RetryEnvironment } from '../../../lambdas/core/odoo/retry.js';
 
 export interface SeenRequest {
@@ -76,3 +77,14 @@ export const rpcResult = (result: unknown, id = 1): ScriptedAnswer => ({
   status: 200,
   body: { jsonrpc: '2.0', id, result },
 });
+
+/** The OdooError a call fails with; any other outcome (success or another error) fails the test. */
+export async function failure(promise: Promise<unknown>): Promise<OdooError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof OdooError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+}

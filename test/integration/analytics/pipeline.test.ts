@@ -1,13 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AnalyticsPipeline, startAnalyticsPipeline } from '../../../bin/commands/analytics-pipeline.js';
+import { startAnalyticsRuntime } from '../../../bin/commands/analytics-pipeline.js';
+import { DynamoAnalyticsProfiles } from '../../../lambdas/adapters/dynamodb/analytics-profiles.js';
+import { DynamoIdentityStore } from '../../../lambdas/adapters/dynamodb/identity-store.js';
+import { DynamoFittedModelStore } from '../../../lambdas/adapters/dynamodb/model-store.js';
 import { runAnalyticsFit } from '../../../lambdas/analytics-fit/handler.js';
 import { cdnowLineToEvent } from '../../../lambdas/core/analytics/cdnow.js';
+import { kpiConfig } from '../../../lambdas/core/analytics/kpi.js';
 import type { ProfileAnalyticsState } from '../../../lambdas/core/analytics/profile-analytics.js';
-import { ChannelEventType } from '../../../lambdas/core/contracts/names.js';
+import type { TesseraEvent } from '../../../lambdas/core/contracts/envelope.js';
+import {
+  ChannelEventType,
+  InternalEventType,
+  InternalSource,
+} from '../../../lambdas/core/contracts/names.js';
 import type { ChannelEventLine } from '../../../local/channel-client.js';
 import { sendEventStream } from '../../../local/event-stream.js';
+import type { LocalRuntime } from '../../../local/runtime.js';
 
 const customer = {
   sourceSystem: 'ecommerce',
@@ -34,23 +44,27 @@ const order = (n: number, day: string, total: number): ChannelEventLine => ({
 });
 
 describe('analytics through the local pipeline (ingest, bus, identity consumer, DynamoDB)', () => {
-  let pipeline: AnalyticsPipeline;
+  let runtime: LocalRuntime;
+  let identityStore: DynamoIdentityStore;
+  let modelStore: DynamoFittedModelStore;
+  // What downstream consumers (interventions, Odoo sync) receive.
+  const riskChanges: TesseraEvent[] = [];
   let nowMs = Date.parse('1997-09-30T00:00:00Z');
   const send = async (events: ChannelEventLine[]) => {
     const totals = await sendEventStream(events, {
-      apiUrl: pipeline.api.url,
-      sourceKeys: pipeline.sourceKeys,
+      apiUrl: runtime.api.url,
+      sourceKeys: runtime.sourceKeys,
       batchSize: 50,
       concurrency: 2,
       maxResends: 2,
     });
-    await pipeline.bus.drain();
+    await runtime.bus.drain();
     return totals;
   };
   const profileItem = async () => {
-    const record = await pipeline.identityStore.getRecord(RECORD_KEY);
+    const record = await identityStore.getRecord(RECORD_KEY);
     if (!record?.customerId) throw new Error('the test customer was not resolved');
-    const profile = await pipeline.identityStore.getProfile(record.customerId);
+    const profile = await identityStore.getProfile(record.customerId);
     return {
       customerId: record.customerId,
       profile,
@@ -59,7 +73,28 @@ describe('analytics through the local pipeline (ingest, bus, identity consumer, 
   };
 
   beforeAll(async () => {
-    pipeline = await startAnalyticsPipeline({ clock: { now: () => new Date(nowMs) } });
+    runtime = await startAnalyticsRuntime({
+      clock: { now: () => new Date(nowMs) },
+      // The business clock is in 1997 while requests are signed with today's time.
+      maxClockSkewSeconds: 40 * 365 * 86_400,
+    });
+    identityStore = new DynamoIdentityStore(runtime.dynamo.doc, runtime.dynamo.tables.customers);
+    modelStore = new DynamoFittedModelStore(runtime.dynamo.doc, runtime.dynamo.tables.customers);
+    runtime.bus.subscribe(
+      {
+        name: 'risk-changes-observed',
+        consumer: 'interventions',
+        description: 'records CustomerRiskChanged for the test',
+        pattern: {
+          source: [InternalSource.analytics],
+          'detail-type': [InternalEventType.CustomerRiskChanged],
+        },
+        retry: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
+      },
+      async (event) => {
+        riskChanges.push(event);
+      },
+    );
     // A customer base to fit on: the first 200 CDNOW customers' orders, as web orders.
     const lines = readFileSync(resolve(process.cwd(), '../shared/data/cdnow/CDNOW_sample.txt'), 'utf8').split(
       '\n',
@@ -73,7 +108,7 @@ describe('analytics through the local pipeline (ingest, bus, identity consumer, 
   }, 240_000);
 
   afterAll(async () => {
-    await pipeline?.stop();
+    await runtime?.stop();
   });
 
   it('keeps the aggregates of one customer on the profile item', async () => {
@@ -93,16 +128,16 @@ describe('analytics through the local pipeline (ingest, bus, identity consumer, 
     // Prepare: the scheduled job fits over every profile, then the consumer's cache goes stale
     const fit = await runAnalyticsFit(
       {
-        profiles: pipeline.profiles,
-        models: pipeline.modelStore,
-        publisher: pipeline.publisher,
+        profiles: new DynamoAnalyticsProfiles(runtime.dynamo.doc, runtime.dynamo.tables.customers),
+        models: modelStore,
+        publisher: runtime.publisher,
         clock: { now: () => new Date(nowMs) },
-        kpi: pipeline.kpi,
+        kpi: kpiConfig(),
         totalSegments: 3,
       },
       { asOf: '1997-09-30T00:00:00Z' },
     );
-    await pipeline.bus.drain();
+    await runtime.bus.drain();
     nowMs = Date.parse('1997-10-20T00:00:00Z');
     const { customerId } = await profileItem();
     // Act: a new order is delayed and the customer opens an escalated ticket about it
@@ -144,30 +179,28 @@ describe('analytics through the local pipeline (ingest, bus, identity consumer, 
     const { state } = await profileItem();
     expect(state.scores?.probabilityAlive).toBeGreaterThan(0);
     expect(state.segments.segments).toContain('service-friction');
-    const mine = pipeline.riskChanges.filter(
-      (e) => (e.detail as { customerId: string }).customerId === customerId,
-    );
+    const mine = riskChanges.filter((e) => (e.detail as { customerId: string }).customerId === customerId);
     expect(mine.flatMap((e) => (e.detail as { entered: string[] }).entered)).toContain('service-friction');
-    expect(pipeline.modelCache.current()?.fittedAt).toBe(fit.fittedAt);
+    expect((await modelStore.latest())?.fittedAt).toBe(fit.fittedAt);
   }, 120_000);
 
   it('changes nothing when the bus delivers an event again', async () => {
     // Prepare
     const before = await profileItem();
-    const announced = pipeline.riskChanges.length;
+    const announced = riskChanges.length;
     // Act: the same channel event, straight onto the bus (past the ingest dedup ledger), as a redelivery would
-    await pipeline.publisher.publish([
+    await runtime.publisher.publish([
       {
         source: 'tessera.channel.ecommerce',
         detailType: ChannelEventType.OrderPlaced,
         detail: order(4, '1997-10-05', 30).detail,
       },
     ]);
-    await pipeline.bus.drain();
+    await runtime.bus.drain();
     // Assess
     const after = await profileItem();
     expect(after.profile?.version).toBe(before.profile?.version);
     expect(after.state).toEqual(before.state);
-    expect(pipeline.riskChanges.length).toBe(announced);
+    expect(riskChanges.length).toBe(announced);
   });
 });

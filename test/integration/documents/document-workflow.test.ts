@@ -22,6 +22,7 @@ import {
 } from '../../../local/document-reader/demo-documents.js';
 import { LocalDocumentWorkflow } from '../../../local/documents/local-workflow.js';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/dynamodb.js';
+import { demoReturnForm as returnForm } from '../../unit/documents/demo-fixtures.js';
 
 class RecordingPublisher implements EventPublisher {
   readonly events: OutgoingEvent[] = [];
@@ -33,17 +34,6 @@ class RecordingPublisher implements EventPublisher {
     return this.events.filter((e) => (e.detail as { documentId?: string }).documentId === documentId);
   }
 }
-
-const returnForm: DemoDocumentData = {
-  kind: 'return',
-  retailerName: 'Northwind Outfitters',
-  customer: { name: 'Jonas Becker', email: 'jonas.becker@example.org', phone: '+49 30 1234567' },
-  orderNumber: 'ORD-77120',
-  documentDate: '2026-10-30',
-  currency: 'EUR',
-  items: [{ sku: 'BOOT-3310', description: 'Hiking boots', quantity: 1, amount: 149 }],
-  reasonText: 'Too tight at the toes, I need a bigger size',
-};
 
 const claimLetter: DemoDocumentData = {
   kind: 'claim',

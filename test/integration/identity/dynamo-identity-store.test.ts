@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoIdentityStore } from '../../../lambdas/adapters/dynamodb/identity-store.js';
 import type { OutgoingEvent } from '../../../lambdas/core/contracts/envelope.js';
@@ -17,47 +15,23 @@ import { type IdentityRecordInput, resolveIdentity } from '../../../lambdas/core
 import type { IdentityStore } from '../../../lambdas/core/identity/store.js';
 import { createIdentityHandler } from '../../../lambdas/identity/handler.js';
 import { TableLayouts } from '../../../lib/shared/tables.js';
+import { createTable, type LocalDynamo, startLocalDynamo } from '../../../local/dynamodb.js';
 
 const layout = TableLayouts.customers;
-let server: ReturnType<typeof dynalite>;
+let dynamo: LocalDynamo;
 let client: DynamoDBClient;
 let doc: DynamoDBDocumentClient;
 let tables = 0;
 
 beforeAll(async () => {
-  server = dynalite({ createTableMs: 0 });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', () => ok()));
-  const { port } = server.address() as AddressInfo;
-  client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  dynamo = await startLocalDynamo();
+  ({ client, doc } = dynamo);
 });
-afterAll(async () => {
-  client.destroy();
-  await new Promise<void>((ok) => server.close(() => ok()));
-});
+afterAll(async () => dynamo.close());
 
 /** A fresh table with the customers layout. */
 async function freshTable(): Promise<string> {
-  const name = `${layout.name}-${++tables}`;
-  await client.send(
-    new CreateTableCommand({
-      TableName: name,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: layout.partitionKey, AttributeType: 'S' },
-        { AttributeName: layout.sortKey, AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: layout.partitionKey, KeyType: 'HASH' },
-        { AttributeName: layout.sortKey, KeyType: 'RANGE' },
-      ],
-    }),
-  );
-  return name;
+  return createTable(client, layout, `${layout.name}-${++tables}`);
 }
 
 async function scan(table: string): Promise<string[]> {

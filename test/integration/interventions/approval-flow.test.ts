@@ -18,6 +18,14 @@ import {
   waitForApprovalLink,
 } from './harness.js';
 
+/** A cheap, confident service-friction proposal: the policy approves it without an email. */
+const confidentServiceFriction = () =>
+  riskChanged({
+    entered: ['service-friction'],
+    segments: ['service-friction'],
+    scores: { serviceFriction: 0.9 },
+  });
+
 describe('approval-gated interventions on the local runtime', () => {
   let h: Harness;
   beforeEach(async () => {
@@ -155,14 +163,7 @@ describe('approval-gated interventions on the local runtime', () => {
   });
 
   it('a cheap, confident proposal is approved by policy without an email', async () => {
-    const execution = await publishRiskChange(
-      h,
-      riskChanged({
-        entered: ['service-friction'],
-        segments: ['service-friction'],
-        scores: { serviceFriction: 0.9 },
-      }),
-    );
+    const execution = await publishRiskChange(h, confidentServiceFriction());
     await execution.done;
     await h.bus.drain();
     expect(execution.status).toBe('SUCCEEDED');
@@ -374,14 +375,7 @@ describe('timeouts and failures', () => {
         },
       },
     });
-    const execution = await publishRiskChange(
-      h,
-      riskChanged({
-        entered: ['service-friction'],
-        segments: ['service-friction'],
-        scores: { serviceFriction: 0.9 },
-      }),
-    );
+    const execution = await publishRiskChange(h, confidentServiceFriction());
     await execution.done;
     await h.bus.drain();
     expect(attempts).toBe(4); // the first try and three retries

@@ -6,28 +6,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { textractLimits } from '../../../lambdas/core/documents/document-file.js';
 import { DocumentError } from '../../../lambdas/core/documents/errors.js';
 import { extractDocumentFields } from '../../../lambdas/core/documents/field-extraction.js';
-import {
-  type DemoDocumentData,
-  renderDemoDocuments,
-  renderDemoPdf,
-} from '../../../local/document-reader/demo-documents.js';
+import { renderDemoDocuments, renderDemoPdf } from '../../../local/document-reader/demo-documents.js';
 import { LocalDocumentReader } from '../../../local/document-reader/local-document-reader.js';
 import { readDocumentFile } from '../../../local/document-reader/read-document-file.js';
+import { demoReturnForm as returnForm } from './demo-fixtures.js';
 
 const sourceDocuments = resolve(process.cwd(), '../shared/data/textract/source-documents');
 const reader = new LocalDocumentReader();
 afterAll(() => reader.close());
-
-const returnForm: DemoDocumentData = {
-  kind: 'return',
-  retailerName: 'Northwind Outfitters',
-  customer: { name: 'Jonas Becker', email: 'jonas.becker@example.org', phone: '+49 30 1234567' },
-  orderNumber: 'ORD-77120',
-  documentDate: '2026-10-30',
-  currency: 'EUR',
-  items: [{ sku: 'BOOT-3310', description: 'Hiking boots', quantity: 1, amount: 149 }],
-  reasonText: 'Too tight at the toes, I need a bigger size',
-};
 
 async function expectDocumentError(promise: Promise<unknown>, code: string, message: RegExp) {
   const error = await promise.then(

@@ -19,8 +19,22 @@ describe('training the match model by EM', () => {
     );
     const config = identityConfig();
     const records = rows.map((r) => normaliseAttributes(attributesFromRow(r, map), config).attributes);
+    // Start from the wrong belief (a national id says nothing, a state match says a lot), so only what EM
+    // learns from the records can put them right.
+    const flat = (levels: Readonly<Record<string, { m: number; u: number }>>) =>
+      Object.fromEntries(Object.entries(levels).map(([level, p]) => [level, { m: p.u, u: p.u }]));
+    const wrong = {
+      ...DEFAULT_MODEL,
+      levels: {
+        ...DEFAULT_MODEL.levels,
+        nationalId: flat(DEFAULT_MODEL.levels.nationalId),
+        state: { ...DEFAULT_MODEL.levels.state, exact: DEFAULT_MODEL.levels.nationalId.exact },
+      },
+    } as typeof DEFAULT_MODEL;
+    expect(levelWeight(wrong, 'nationalId', 'exact')).toBe(0);
+    expect(levelWeight(wrong, 'state', 'exact')).toBeGreaterThan(8);
     // Act
-    const result = trainModel(records, DEFAULT_MODEL, { randomPairs: 50_000 });
+    const result = trainModel(records, wrong, { randomPairs: 50_000 });
     // Assess
     const model = parseModelParameters(JSON.parse(JSON.stringify(result.model)));
     expect(levelWeight(model, 'nationalId', 'exact')).toBeGreaterThan(8);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Json2OdooGateway, JsonRpcOdooGateway } from '../../../lambdas/adapters/odoo/odoo-gateway.js';
-import { OdooError } from '../../../lambdas/core/odoo/errors.js';
 import { backoffDelay, DEFAULT_RETRY_POLICY } from '../../../lambdas/core/odoo/retry.js';
 import {
+  failure,
   instantRetries,
   rpcCall,
   rpcResult,
@@ -26,16 +26,6 @@ function json2(script: (index: number) => ScriptedAnswer) {
     wire,
     retry,
   };
-}
-
-async function failure(promise: Promise<unknown>): Promise<OdooError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OdooError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const serverError = { status: 500, body: { name: 'builtins.RuntimeError', message: 'worker died' } };

@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOdooGateway } from '../../../lambdas/adapters/odoo/odoo-gateway.js';
-import { OdooError } from '../../../lambdas/core/odoo/errors.js';
 import { OdooOperations } from '../../../lambdas/core/odoo/operations.js';
 import {
   OdooStandIn,
   type OdooStandInOptions,
   STAND_IN_ADMIN,
 } from '../../../local/odoo-stand-in/stand-in.js';
-import { instantRetries } from '../../contract/odoo/scripted-fetch.js';
+import { failure, instantRetries } from '../../contract/odoo/scripted-fetch.js';
 
 let standIn: OdooStandIn | undefined;
 afterEach(async () => {
@@ -30,16 +29,6 @@ async function connect(
   });
   const ops = new OdooOperations(gateway, { retryEnvironment: instantRetries() });
   return { standIn, gateway, ops };
-}
-
-async function failure(promise: Promise<unknown>): Promise<OdooError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof OdooError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const jane = { customerId: 'cus_00000000jane', name: 'Jane Retail', email: 'jane@example.com' };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { streamRetailer } from '../../../local/simulator/index.js';
-import { parseNicknames } from '../../../local/simulator/nicknames.js';
+import { nicknameTable } from '../../../local/simulator/nicknames.js';
 import { resolveOptions } from '../../../local/simulator/options.js';
 
 describe('simulation options', () => {
@@ -36,14 +35,8 @@ describe('simulation options', () => {
     );
   });
 
-  it('says where it looked when the nickname list is missing', () => {
-    expect(() => streamRetailer({ customers: 5, nicknamesFile: '/nonexistent/nicknames.csv' })).toThrow(
-      /cannot read the nickname list \/nonexistent\/nicknames.csv/,
-    );
-  });
-
-  it('reads the nickname list of the shared reference data, header and blank cells included', () => {
-    const table = parseNicknames('name,nickname_1, nickname_2\nwilliam,will,bill\nWilliam, billy,\n\n');
+  it('merges the nicknames of a name listed on several rows', () => {
+    const table = nicknameTable(['william will bill', 'william billy bill']);
     expect(table.get('william')).toEqual(['will', 'bill', 'billy']);
   });
 });
