@@ -17,6 +17,7 @@
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  type BatchGetCommandOutput,
   BatchWriteCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -138,6 +139,35 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     return item === undefined ? undefined : toRecord(item);
   }
 
+  async getRecords(recordKeys: readonly string[]): Promise<(StoredRecord | undefined)[]> {
+    const unique = [...new Set(recordKeys)];
+    const found = new Map<string, StoredRecord>();
+    for (let i = 0; i < unique.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = unique
+        .slice(i, i + 100)
+        .map((k) => ({ pk: `REC#${k}`, sk: 'REC' }));
+      for (let attempt = 0; keys && keys.length > 0; attempt++) {
+        if (attempt > 8)
+          throw new Error(`DynamoDB left ${keys.length} record reads unprocessed after 8 retries`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        const out: BatchGetCommandOutput = await this.doc.send(
+          new BatchGetCommand({
+            // Strongly consistent, as getRecord: the concurrency argument needs every earlier write visible.
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+            ReturnConsumedCapacity: TOTAL,
+          }),
+        );
+        this.capacity.add(out.ConsumedCapacity, 'read');
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const record = toRecord(item);
+          found.set(record.recordKey, record);
+        }
+        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
+    return recordKeys.map((k) => found.get(k));
+  }
+
   async putRecord(record: StoredRecord, blockKeys: readonly string[]): Promise<'created' | 'exists'> {
     const created = await this.put(fromRecord(record), 'attribute_not_exists(pk)');
     if (!created) return 'exists';
@@ -148,9 +178,8 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   async updateRecord(
     record: StoredRecord,
     blockKeys: readonly string[],
-    oldBlockKeys: readonly string[],
+    previous: { readonly record: StoredRecord; readonly blockKeys: readonly string[] },
   ): Promise<void> {
-    const old = await this.getRecord(record.recordKey);
     await this.update({
       Key: { pk: `REC#${record.recordKey}`, sk: 'REC' },
       UpdateExpression: 'SET attrs = :a, fp = :f, observedAt = :o',
@@ -161,15 +190,15 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
       },
     });
     const keep = new Set(blockKeys);
-    const stale = oldBlockKeys.filter((k) => !keep.has(k));
+    const stale = previous.blockKeys.filter((k) => !keep.has(k));
     if (stale.length > 0) {
       await this.batchWrite(
         stale.map((k) => ({ DeleteRequest: { Key: { pk: `BLK#${k}`, sk: record.recordKey } } })),
       );
     }
     await this.writeBlocks(record, blockKeys);
-    if (old && old.fingerprint !== record.fingerprint) {
-      await this.countTerms(old.attributes, -1);
+    if (previous.record.fingerprint !== record.fingerprint) {
+      await this.countTerms(previous.record.attributes, -1);
       await this.countTerms(record.attributes, 1);
     }
   }

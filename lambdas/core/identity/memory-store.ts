@@ -28,6 +28,10 @@ export class InMemoryIdentityStore implements IdentityStore {
     return this.records.get(recordKey);
   }
 
+  async getRecords(recordKeys: readonly string[]): Promise<(StoredRecord | undefined)[]> {
+    return recordKeys.map((k) => this.records.get(k));
+  }
+
   async putRecord(record: StoredRecord, blockKeys: readonly string[]): Promise<'created' | 'exists'> {
     if (this.records.has(record.recordKey)) return 'exists';
     this.records.set(record.recordKey, record);
@@ -39,10 +43,10 @@ export class InMemoryIdentityStore implements IdentityStore {
   async updateRecord(
     record: StoredRecord,
     blockKeys: readonly string[],
-    oldBlockKeys: readonly string[],
+    previous: { readonly record: StoredRecord; readonly blockKeys: readonly string[] },
   ): Promise<void> {
     const old = this.records.get(record.recordKey);
-    for (const key of oldBlockKeys) {
+    for (const key of previous.blockKeys) {
       const list = this.blocks.get(key);
       if (list)
         this.blocks.set(

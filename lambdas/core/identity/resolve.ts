@@ -10,6 +10,7 @@ import {
   normaliseAttributes,
 } from './normalise.js';
 import { isVetoed, type PairEvidence, scorePair } from './score.js';
+import { accumulateAttributes, latestOf } from './source-record.js';
 import type {
   BlockEntry,
   ClusterSummary,
@@ -173,6 +174,33 @@ export async function rootOf(store: IdentityStore | PassCache, customerId: strin
   throw new Error(`profile ${customerId} redirects more than 64 times`);
 }
 
+/**
+ * The stored record, once no other pass is in the middle of resolving it. Events of one customer arrive
+ * close together and are delivered concurrently: a record written but not yet assigned is almost always
+ * being resolved right now, and waiting a few milliseconds for that pass is far cheaper than a second full
+ * resolution. A record still unassigned after the wait was left by a pass that failed: this pass takes it
+ * over (every step is idempotent, and the record claim is conditional).
+ */
+async function settledRecord(
+  store: IdentityStore,
+  recordKey: string,
+  waitMs: number,
+): Promise<StoredRecord | undefined> {
+  let record = await store.getRecord(recordKey);
+  for (
+    let waited = 0, step = 5;
+    record !== undefined &&
+    record.customerId === undefined &&
+    record.erasedAt === undefined &&
+    waited < waitMs;
+    waited += step, step = Math.min(step * 2, 200)
+  ) {
+    await sleep(step);
+    record = await store.getRecord(recordKey);
+  }
+  return record;
+}
+
 interface Link {
   readonly entry: BlockEntry;
   readonly evidence: PairEvidence;
@@ -192,9 +220,16 @@ export async function resolveIdentity(
   const clock = deps.clock ?? systemClock;
   const makeId = deps.newCustomerId ?? (() => newCustomerId(clock.now().getTime()));
   const now = clock.now();
-  const { attributes, flags } = normaliseAttributes(input.attributes, config, now);
+  const normalised = normaliseAttributes(input.attributes, config, now);
+  const flags = normalised.flags;
+  const waitMs = deps.pendingWaitMs ?? 5000;
+  const existing = await settledRecord(store, input.recordKey, waitMs);
+  const live = existing?.erasedAt === undefined ? existing : undefined;
+  const attributes = live
+    ? accumulateAttributes(live, normalised.attributes, input.observedAt)
+    : normalised.attributes;
+  const observedAt = live ? latestOf(live.observedAt, input.observedAt) : input.observedAt;
   const print = fingerprint(attributes);
-  const existing = await store.getRecord(input.recordKey);
 
   if (existing?.erasedAt !== undefined) {
     return {
@@ -212,9 +247,9 @@ export async function resolveIdentity(
   if (existing?.customerId !== undefined && (unchanged || splitOut)) {
     if (!unchanged) {
       await store.updateRecord(
-        { ...existing, attributes, fingerprint: print, observedAt: input.observedAt },
+        { ...existing, attributes, fingerprint: print, observedAt },
         blockingKeys(attributes),
-        blockingKeys(existing.attributes),
+        { record: existing, blockKeys: blockingKeys(existing.attributes) },
       );
     }
     const root = await rootOf(store, existing.customerId);
@@ -245,7 +280,7 @@ export async function resolveIdentity(
     source: input.source,
     attributes,
     fingerprint: print,
-    observedAt: input.observedAt,
+    observedAt,
     ...(existing?.customerId ? { customerId: existing.customerId } : {}),
   };
   if (existing === undefined) {
@@ -254,10 +289,13 @@ export async function resolveIdentity(
       return resolveIdentity(input, store, config, deps);
     }
   } else if (existing.fingerprint !== print) {
-    await store.updateRecord(record, keys, blockingKeys(existing.attributes));
+    await store.updateRecord(record, keys, {
+      record: existing,
+      blockKeys: blockingKeys(existing.attributes),
+    });
   } else if (existing.customerId === undefined) {
     // An earlier pass stopped before assigning the record: write its blocks again (puts are idempotent).
-    await store.updateRecord(record, keys, keys);
+    await store.updateRecord(record, keys, { record: existing, blockKeys: keys });
   }
 
   // Score candidates from the blocks.
@@ -285,7 +323,7 @@ export async function resolveIdentity(
   const cache = new PassCache(store);
   const clusters = new Map<string, { node: CustomerNode; link: Link }>();
   const pending: Link[] = [];
-  const linkedRecords = await Promise.all(links.map((link) => store.getRecord(link.entry.recordKey)));
+  const linkedRecords = await store.getRecords(links.map((link) => link.entry.recordKey));
   const linkedRoots = await Promise.all(
     linkedRecords.map((r) => (r?.customerId === undefined ? undefined : rootOf(cache, r.customerId))),
   );
@@ -374,7 +412,6 @@ export async function resolveIdentity(
 
   // Candidates that another worker was resolving at the same time: once assigned, join their profiles.
   // Both workers wrote their record before reading, so at least one of them sees the other's assignment.
-  const waitMs = deps.pendingWaitMs ?? 5000;
   for (const link of pending) {
     let candidate = await store.getRecord(link.entry.recordKey);
     for (
@@ -393,7 +430,7 @@ export async function resolveIdentity(
   // The strongest few possible matches go to review, unless they already share the profile.
   reviewCandidates.sort((x, y) => y.evidence.total - x.evidence.total);
   const toReview = reviewCandidates.slice(0, MAX_REVIEWS_PER_RECORD);
-  const reviewRecords = await Promise.all(toReview.map((link) => store.getRecord(link.entry.recordKey)));
+  const reviewRecords = await store.getRecords(toReview.map((link) => link.entry.recordKey));
   const mine = await rootOf(cache, home.customerId);
   for (const [i, link] of toReview.entries()) {
     const candidateId = reviewRecords[i]?.customerId;

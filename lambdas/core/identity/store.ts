@@ -70,13 +70,18 @@ export interface ReviewItem {
  */
 export interface IdentityStore {
   getRecord(recordKey: string): Promise<StoredRecord | undefined>;
+  /** Several records in one round trip, strongly consistent, in the order of the keys. */
+  getRecords(recordKeys: readonly string[]): Promise<(StoredRecord | undefined)[]>;
   /** Writes the record (without customer) and its block entries; 'exists' when the key was already there. */
   putRecord(record: StoredRecord, blockKeys: readonly string[]): Promise<'created' | 'exists'>;
-  /** Replaces a record's attributes after the source changed them; old block entries are removed. */
+  /**
+   * Replaces a record's attributes after the source changed them; the previous version (as the pass read
+   * it) says which block entries to remove and which name counts to move.
+   */
   updateRecord(
     record: StoredRecord,
     blockKeys: readonly string[],
-    oldBlockKeys: readonly string[],
+    previous: { readonly record: StoredRecord; readonly blockKeys: readonly string[] },
   ): Promise<void>;
   /** Up to `limitPerKey` entries of each block key. */
   queryBlocks(blockKeys: readonly string[], limitPerKey: number): Promise<BlockEntry[]>;
