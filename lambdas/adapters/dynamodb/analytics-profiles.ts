@@ -12,8 +12,7 @@ import {
   type ProfileReader,
   type StoredProfileAnalytics,
 } from '../../core/analytics/profile-scan.js';
-
-const isConditionFailure = (e: unknown) => e instanceof Error && e.name === 'ConditionalCheckFailedException';
+import { isConditionFailure } from './conditions.js';
 
 export class DynamoAnalyticsProfiles implements ProfileReader, ProfileAnalyticsWriter {
   /** read capacity the scans consumed, as DynamoDB reports it */

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -16,6 +15,7 @@ import type {
   DecisionRecord,
   InterventionOutcomeRecord,
 } from '../../core/interventions/ports.js';
+import { isConditionFailure } from './conditions.js';
 
 /** Approvals (and their task tokens) are removed by TTL this long after their deadline. */
 const APPROVAL_RETENTION_DAYS = 30;
@@ -57,7 +57,7 @@ export class DynamoApprovalStore implements ApprovalStore {
       );
       return result.Attributes ? 'refreshed' : 'created';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'already_decided';
+      if (isConditionFailure(error)) return 'already_decided';
       throw error;
     }
   }
@@ -93,7 +93,7 @@ export class DynamoApprovalStore implements ApprovalStore {
       );
       return 'decided';
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
       const current = await this.get(approvalId);
       if (!current) return 'not_found';
       return current.status === 'pending' || current.status === 'expired' ? 'expired' : 'already_decided';
@@ -119,7 +119,7 @@ export class DynamoApprovalStore implements ApprovalStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -138,7 +138,7 @@ export class DynamoApprovalStore implements ApprovalStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }

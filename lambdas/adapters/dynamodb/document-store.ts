@@ -6,7 +6,6 @@
  *   JOB#<jobTag> / TOKEN           callback token of an asynchronous Textract job, with TTL
  * Every write is a single conditional or idempotent put: no transactions (dynalite has none).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -22,6 +21,7 @@ import type {
   JobToken,
   QueueEntry,
 } from '../../documents-workflow/ports.js';
+import { isConditionFailure } from './conditions.js';
 
 const docKey = (id: string) => ({ pk: `DOC#${id}`, sk: 'DOC' });
 const pointerKey = (queue: string, id: string) => ({ pk: `QUEUEDOC#${queue}#${id}`, sk: 'ENTRY' });
@@ -43,7 +43,7 @@ export class DynamoDocumentStore implements DocumentStore {
       );
       return 'created';
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return 'exists';
+      if (isConditionFailure(error)) return 'exists';
       throw error;
     }
   }
@@ -94,7 +94,7 @@ export class DynamoDocumentStore implements DocumentStore {
       );
       return stripKeys<DocumentRecord>(Attributes ?? {});
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) {
+      if (isConditionFailure(error)) {
         const current = await this.get(documentId);
         throw new Error(
           current

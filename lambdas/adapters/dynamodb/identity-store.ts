@@ -39,6 +39,7 @@ import type {
   ReviewItem,
   StoredRecord,
 } from '../../core/identity/store.js';
+import { isConditionFailure } from './conditions.js';
 
 /** Read and write request units consumed, as DynamoDB reports them (ReturnConsumedCapacity TOTAL). */
 export class CapacityMeter {
@@ -51,7 +52,6 @@ export class CapacityMeter {
   }
 }
 
-const isConditionFailure = (e: unknown) => e instanceof Error && e.name === 'ConditionalCheckFailedException';
 const TOTAL = 'TOTAL' as const;
 
 export class DynamoIdentityStore implements IdentityStore, ProfileStore {

@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -14,6 +13,7 @@ import type {
   RejectedEventPage,
   RejectedEventStore,
 } from '../../core/ingest/ports.js';
+import { isConditionFailure } from './conditions.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Dedup window: longer than any sender's retry horizon and EventBridge's 24h maximum event age. */
@@ -52,7 +52,7 @@ export class DynamoEventLedger implements EventLedger {
       );
       return 'claimed';
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!isConditionFailure(error)) throw error;
       const existing = await this.doc.send(
         new GetCommand({ TableName: this.tableName, Key: ledgerKey(key), ConsistentRead: true }),
       );
@@ -85,7 +85,7 @@ export class DynamoEventLedger implements EventLedger {
       )
       .catch((error: unknown) => {
         // Another delivery published it meanwhile: the ledger is right as it is.
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionFailure(error)) throw error;
       });
   }
 }

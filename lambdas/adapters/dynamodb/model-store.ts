@@ -11,11 +11,10 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { FittedModelStore } from '../../core/analytics/model-store.js';
 import type { FittedModels } from '../../core/analytics/models.js';
+import { isConditionFailure } from './conditions.js';
 
 export const MODELS_PK = 'ANALYTICS#MODELS';
 const LATEST = 'LATEST';
-
-const isConditionFailure = (e: unknown) => e instanceof Error && e.name === 'ConditionalCheckFailedException';
 
 export class DynamoFittedModelStore implements FittedModelStore {
   constructor(
