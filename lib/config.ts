@@ -1,6 +1,8 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { SIGNING_CHANNEL_SOURCES } from '../lambdas/core/contracts/common.js';
+// The survivorship setting's schema is shared with the functions, which read the same JSON at cold start.
+import { SurvivorshipSettingSchema } from '../lambdas/core/identity/survivorship.js';
 
 /**
  * Deployment configuration, read from CDK context and validated at synth time so a typo fails `cdk synth`
@@ -32,6 +34,16 @@ const idList = z.preprocess(
 );
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** An object from cdk.json, or its JSON text from the command line. */
+const jsonText = (value: unknown) => {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+};
 
 export const TesseraConfigSchema = z.strictObject({
   stage: z
@@ -89,6 +101,16 @@ export const TesseraConfigSchema = z.strictObject({
     .regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'an IANA time zone such as Europe/Paris')
     .default('UTC')
     .describe('Time zone of the analytics schedule (IANA name), so a nightly run stays at night.'),
+  identityBackfillMaxConcurrency: int(1, 1000)
+    .default(10)
+    .describe(
+      'Batches of 100 history lines the identity backfill resolves at once (Distributed Map MaxConcurrency). Modest so a new on-demand customers table is not throttled; raise it for a table that has served more.',
+    ),
+  identityBackfillToleratedFailurePercent: int(0, 100)
+    .default(5)
+    .describe(
+      'Share of backfill lines, counted by their batches, that may fail before the run stops; failed batches are kept with their lines and reasons under backfill/results/ either way.',
+    ),
   odooUrl: z
     .url({ protocol: /^https?$/ })
     .optional()
@@ -146,6 +168,12 @@ export const TesseraConfigSchema = z.strictObject({
     .optional()
     .describe(
       'Playbooks, policy thresholds, holdout share and approvers of the interventions (the shape of lambdas/core/interventions/config.ts), as an object; checked by the functions at cold start. None: the built-in defaults.',
+    ),
+  identitySurvivorship: z
+    .preprocess(jsonText, SurvivorshipSettingSchema)
+    .optional()
+    .describe(
+      'Which value of each attribute the golden record keeps, as an object: `{"attributes": {"email": "most-recent", "givenName": "most-frequent", "address": {"rule": "source-priority", "sources": ["crm", "ecommerce"]}}, "sourcePriority": [...], "default": "most-recent"}` (rules: most-recent, most-frequent, source-priority; a verified value always wins; the address parts survive together). None: the most recent value of every attribute, ties to the source priority crm, loyalty, ecommerce, odoo, pos, service, marketplace, campaigns, documents, backfill.',
     ),
 });
 

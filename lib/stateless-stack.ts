@@ -11,6 +11,7 @@ import {
   notYetDeployed,
 } from './constructs/event-routing.js';
 import { Identity } from './constructs/identity.js';
+import { IdentityBackfill } from './constructs/identity-backfill.js';
 import { Ingestion } from './constructs/ingestion.js';
 import { Interventions } from './constructs/interventions.js';
 import { Observability } from './constructs/observability.js';
@@ -35,6 +36,7 @@ export class StatelessStack extends Stack {
   public readonly observability: Observability;
   public readonly ingestion: Ingestion;
   public readonly identity: Identity;
+  public readonly identityBackfill: IdentityBackfill;
   public readonly documents: Documents;
   public readonly analytics: Analytics;
   /** Absent when no approval sender is configured (tessera:approvalSenderAddress). */
@@ -72,6 +74,20 @@ export class StatelessStack extends Stack {
       key: data.key,
       tables: data.tables,
       logRetention,
+      api: this.ingestion.api,
+      survivorship: config.identitySurvivorship,
+    });
+
+    this.identityBackfill = new IdentityBackfill(this, 'IdentityBackfill', {
+      stage: config.stage,
+      bus: data.bus,
+      key: data.key,
+      customersTable: data.tables.customers,
+      bucket: data.documentsBucket,
+      logRetention,
+      maxConcurrency: config.identityBackfillMaxConcurrency,
+      toleratedFailurePercentage: config.identityBackfillToleratedFailurePercent,
+      survivorship: config.identitySurvivorship,
     });
 
     this.analytics = new Analytics(this, 'Analytics', {
@@ -167,10 +183,25 @@ export class StatelessStack extends Stack {
       description:
         "The URL to configure in Odoo's webhook automation; <secret> is the value of the OdooWebhookSecretArn secret.",
     });
+    new CfnOutput(this, 'IdentityBackfillStateMachineArn', {
+      value: this.identityBackfill.stateMachine.stateMachineArn,
+      description:
+        'Load history: npx tessera identity backfill FILE --aws --state-machine <this> --bucket <DocumentsBucketName>.',
+    });
+    new CfnOutput(this, 'CustomersTableName', {
+      value: data.tables.customers.table.tableName,
+      description:
+        'Where the identity model lives: npx tessera identity train ... --aws --table <this> stores a fitted model for the identity functions.',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topicArn });
     new CfnOutput(this, 'DocumentsApiUrl', {
       value: this.ingestion.api.urlForPath('/documents'),
       description: 'POST a document announcement (IAM-signed) to get a pre-signed upload URL.',
+    });
+    new CfnOutput(this, 'IdentityReviewApiUrl', {
+      value: this.ingestion.api.urlForPath('/identity/reviews'),
+      description:
+        'GET the possible matches waiting for a person; POST {verdict, reviewer} to <id>/decision (IAM-signed).',
     });
     if (this.odooSync) {
       new CfnOutput(this, 'OdooSyncDeadLetterQueueUrl', {

@@ -8,19 +8,27 @@ import { DynamoIdentityStore } from '../lambdas/adapters/dynamodb/identity-store
 import { DynamoEventLedger, DynamoRejectedEventStore } from '../lambdas/adapters/dynamodb/ingest-store.js';
 import { EventBridgePublisher } from '../lambdas/adapters/eventbridge/event-publisher.js';
 import { StaticSourceKeys } from '../lambdas/adapters/secrets/source-keys.js';
+import { kpiConfig } from '../lambdas/core/analytics/kpi.js';
+import { identityConfig } from '../lambdas/core/identity/config.js';
 import { DEFAULT_INGEST_LIMITS } from '../lambdas/core/ingest/ingest-batch.js';
 import { type Clock, systemClock } from '../lambdas/core/ports.js';
 import { createDocumentReviewApiHandler } from '../lambdas/documents-review-api/handler.js';
+import { createProfileAnalyticsHook } from '../lambdas/identity/analytics-hook.js';
+import { createIdentityReviewApiHandler } from '../lambdas/identity-review-api/handler.js';
+import { DynamoIdentityReviewQueue } from '../lambdas/identity-review-api/review-queue.js';
+import { createIdentityReviewService } from '../lambdas/identity-review-api/review-service.js';
 import { createIngestApiHandler } from '../lambdas/ingest-api/handler.js';
 import { ProfileContactReader } from '../lambdas/odoo-sync/profile-contacts.js';
 import { createOdooWebhookHandler } from '../lambdas/odoo-webhook/handler.js';
 import { ROUTES } from '../lib/shared/routing.js';
 import { createLocalConsumers, lambdaTarget } from './composition.js';
+import { type LocalDocumentIntake, startLocalDocumentIntake } from './documents/local-intake.js';
 import { createRuntimeDocumentWorkflow, type LocalDocumentWorkflow } from './documents/local-workflow.js';
 import { type LocalDynamo, startLocalDynamo } from './dynamodb.js';
 import { type LocalBusOptions, LocalEventBus } from './event-bus/bus.js';
 import {
   type ApiHandler,
+  identityReviewRoutes,
   type LocalApiRoute,
   type LocalApiServer,
   startApiServer,
@@ -64,6 +72,8 @@ export interface LocalRuntime {
   readonly paths?: LocalStatePaths;
   readonly interventions: LocalInterventions;
   readonly documents: LocalDocumentWorkflow;
+  /** `POST /documents` and the local S3 endpoint its upload URLs point at. */
+  readonly documentIntake: LocalDocumentIntake;
   /** Where the Odoo sync writes: a real Odoo, or the stand-in (its label says which). */
   readonly odoo: OdooConnection;
   /** Routes of the routing table that have no local consumer yet. */
@@ -109,6 +119,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     { dynamo, publisher, paths: { root: stateRoot } },
     { clock },
   );
+  const documentIntake = await startLocalDocumentIntake({
+    workflow: documents,
+    events: bus,
+    clock,
+    logger: logger('tessera-documents-intake'),
+  });
   const odooSync = await createLocalOdooSync({
     ...options.odoo,
     logger: logger('tessera-odoo-sync'),
@@ -148,6 +164,28 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     limits: DEFAULT_INGEST_LIMITS,
     logger: logger('tessera-odoo-webhook'),
   });
+  // The identity review API over the same customers table, bus and identity settings as the consumer.
+  const identityReviewApi = () => {
+    const store = new DynamoIdentityStore(dynamo.doc, dynamo.tables.customers);
+    const reviewLogger = logger('tessera-identity-review');
+    const analytics = createProfileAnalyticsHook({
+      models: () => undefined,
+      kpi: kpiConfig(),
+      logger: reviewLogger,
+    });
+    return createIdentityReviewApiHandler({
+      review: createIdentityReviewService({
+        queue: new DynamoIdentityReviewQueue(dynamo.doc, dynamo.tables.customers),
+        identity: store,
+        profiles: store,
+        publisher,
+        config: identityConfig({ defaultRegion: 'GB' }),
+        clock,
+        mergeAggregates: (survivor, absorbed) => analytics.merge(survivor, absorbed),
+      }),
+      logger: reviewLogger,
+    });
+  };
   const api = await startApiServer(
     [
       { method: 'POST', path: '/events', functionName: 'tessera-ingest', handler: ingest },
@@ -158,12 +196,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
         handler: odooWebhook,
       },
       ...interventions.routes,
+      documentIntake.route,
       ...documentReviewRoutes(
         createDocumentReviewApiHandler({
           review: documents.review,
           logger: logger('tessera-documents-review'),
         }),
       ),
+      ...identityReviewRoutes(identityReviewApi()),
     ],
     options.port ?? 0,
   );
@@ -181,10 +221,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...(paths ? { paths } : {}),
     interventions,
     documents,
+    documentIntake,
     odoo: odooSync.connection,
     unconsumedRoutes,
     stop: async () => {
       await interventions.stepFunctions.stop();
+      await documentIntake.s3.close();
       await documents.close();
       await odooSync.connection.close();
       await api.close();

@@ -15,14 +15,21 @@ import {
 } from '../../lambdas/core/identity/evaluation.js';
 import { normaliseAttributes } from '../../lambdas/core/identity/normalise.js';
 import { AWS_PRICES, costPerMillionEvents } from '../../lambdas/core/identity/pricing.js';
-import { decideReview, eraseCustomer, splitRecord } from '../../lambdas/core/identity/split.js';
+import {
+  customerErasedEvent,
+  customerSplitEvent,
+  decideReview,
+  eraseCustomer,
+  reviewMergedEvent,
+  splitRecord,
+} from '../../lambdas/core/identity/split.js';
 import type { IdentityStore } from '../../lambdas/core/identity/store.js';
 import { parseModelParameters, trainModel } from '../../lambdas/core/identity/train.js';
 import type { EventPublisher, PublishOutcome } from '../../lambdas/core/ports.js';
 import { systemClock } from '../../lambdas/core/ports.js';
 import { createIdentityHandler, identityRecord } from '../../lambdas/identity/handler.js';
 import { startLocalDynamo } from '../../local/dynamodb.js';
-import { acquireStateLock, localStatePaths } from '../../local/state.js';
+import { acquireStateLock, LocalStateInUseError, localStatePaths } from '../../local/state.js';
 
 /** Lambda settings the cost figure assumes for the identity consumer (1 GB as in lib/constructs/identity.ts; printed with the result). */
 const COST_ASSUMPTIONS = { lambdaMemoryGb: 1, lambdaMsPerEvent: 60 } as const;
@@ -238,6 +245,58 @@ async function openLocalStore(stateDir: string) {
   }
 }
 
+/**
+ * For the commands that change the identity graph (split, decide, erase): the local state opened with its
+ * runtime, the same bus and consumers as `tessera local`, so the change is announced on the local bus as
+ * the cloud would announce it, and the consumers (Odoo sync, ...) have received it when the command returns.
+ */
+async function withLocalIdentity<T>(
+  stateDir: string,
+  command: string,
+  run: (local: {
+    readonly store: DynamoIdentityStore;
+    readonly announce: (change: string, events: readonly OutgoingEvent[]) => Promise<void>;
+  }) => Promise<T>,
+): Promise<T> {
+  // Loaded here, not at the top: eval-identity and train should not pay for the whole runtime.
+  const { withLocalRuntime } = await import('../local-session.js');
+  try {
+    return await withLocalRuntime(resolve(stateDir), async (runtime) => {
+      const result = await run({
+        store: new DynamoIdentityStore(runtime.dynamo.doc, runtime.dynamo.tables.customers),
+        announce: async (change, events) => {
+          const outcomes = await runtime.publisher.publish(events);
+          const failed = outcomes.flatMap((o, i) =>
+            o.ok ? [] : [`${events[i]?.detailType}: ${o.errorMessage}`],
+          );
+          if (failed.length > 0) {
+            throw new Error(
+              `${change} was made in ${stateDir}, but the local bus refused ${failed.join('; ')}; consumers have not heard of it`,
+            );
+          }
+        },
+      });
+      // Delivered before the runtime stops: its stop closes the consumers' connections (the Odoo stand-in)
+      // before it drains the bus, which would send what is still in flight to the dead letters.
+      await runtime.bus.drain();
+      for (const letter of runtime.bus.deadLettered()) {
+        console.error(
+          `${letter.event['detail-type']} was not delivered to ${letter.route} (${letter.error}); it is kept in ${runtime.paths?.deadLetters ?? 'the dead letters'}`,
+        );
+      }
+      return result;
+    });
+  } catch (error) {
+    if (error instanceof LocalStateInUseError) {
+      throw new Error(
+        `\`tessera identity ${command}\` changes the local state in ${error.root}, which a running \`tessera local\` (process ${error.owner}) holds: ` +
+          'stop it (Ctrl-C in its terminal), run this command again, then start `tessera local` again. Nothing was changed.',
+      );
+    }
+    throw error;
+  }
+}
+
 export function registerIdentityCommands(program: Command): void {
   program
     .command('eval-identity')
@@ -270,21 +329,53 @@ export function registerIdentityCommands(program: Command): void {
     .requiredOption('--input <file>', 'CSV file with a header row')
     .requiredOption('--map <pairs>', 'canonical=column pairs, as for eval-identity')
     .option('--out <file>', 'where to write the model', '.tessera/identity-model.json')
-    .action(async (options: { input: string; map: string; out: string }) => {
-      const map = parseColumnMap(options.map);
-      const rows = await readRows(options.input, Object.values(map).map(String));
-      const records = rows.map(
-        (row) => normaliseAttributes(attributesFromRow(row, map), DEFAULT_IDENTITY_CONFIG).attributes,
-      );
-      const result = trainModel(records, DEFAULT_IDENTITY_CONFIG.model);
-      parseModelParameters(result.model);
-      await mkdir(dirname(resolve(options.out)), { recursive: true });
-      await writeFile(resolve(options.out), `${JSON.stringify(result.model, null, 2)}\n`);
-      console.log(
-        `trained on ${records.length} records: ${result.candidatePairs} candidate pairs, ${result.randomPairs} random pairs, ` +
-          `${result.iterations} EM iterations, estimated match share ${result.matchShare.toFixed(4)}; wrote ${options.out}`,
-      );
-    });
+    .option('--aws', 'also store it in the deployed customers table, for the identity functions to load')
+    .option('--table <name>', 'with --aws: the CustomersTableName stack output')
+    .option('--region <region>', 'with --aws: the stack region (default: the AWS SDK configuration)')
+    .action(
+      async (options: {
+        input: string;
+        map: string;
+        out: string;
+        aws?: boolean;
+        table?: string;
+        region?: string;
+      }) => {
+        if (options.aws && !options.table)
+          throw new Error('--aws needs --table <CustomersTableName stack output>');
+        const map = parseColumnMap(options.map);
+        const rows = await readRows(options.input, Object.values(map).map(String));
+        const records = rows.map(
+          (row) => normaliseAttributes(attributesFromRow(row, map), DEFAULT_IDENTITY_CONFIG).attributes,
+        );
+        const result = trainModel(records, DEFAULT_IDENTITY_CONFIG.model);
+        parseModelParameters(result.model);
+        await mkdir(dirname(resolve(options.out)), { recursive: true });
+        await writeFile(resolve(options.out), `${JSON.stringify(result.model, null, 2)}\n`);
+        console.log(
+          `trained on ${records.length} records: ${result.candidatePairs} candidate pairs, ${result.randomPairs} random pairs, ` +
+            `${result.iterations} EM iterations, estimated match share ${result.matchShare.toFixed(4)}; wrote ${options.out}`,
+        );
+        if (options.aws && options.table) {
+          const [{ DynamoDBClient }, { DynamoDBDocumentClient }, { pushIdentityModel }] = await Promise.all([
+            import('@aws-sdk/client-dynamodb'),
+            import('@aws-sdk/lib-dynamodb'),
+            import('./identity-aws.js'),
+          ]);
+          const doc = DynamoDBDocumentClient.from(
+            new DynamoDBClient(options.region ? { region: options.region } : {}),
+          );
+          await pushIdentityModel({
+            doc,
+            table: options.table,
+            model: result.model,
+            records: records.length,
+            now: new Date(),
+          });
+          console.log(`stored in ${options.table}: the identity functions use it from their next cold start`);
+        }
+      },
+    );
 
   identity
     .command('explain')
@@ -331,13 +422,11 @@ export function registerIdentityCommands(program: Command): void {
     .argument('<recordKey>', 'the record key shown by explain')
     .option('--state-dir <dir>', 'local state directory', '.tessera')
     .action(async (recordKey: string, options: { stateDir: string }) => {
-      const { dynamo, store } = await openLocalStore(options.stateDir);
-      try {
+      await withLocalIdentity(options.stateDir, 'split', async ({ store, announce }) => {
         const result = await splitRecord(recordKey, store, DEFAULT_IDENTITY_CONFIG);
+        await announce(`the split of ${recordKey}`, [customerSplitEvent(result, systemClock.now())]);
         console.log(JSON.stringify(result));
-      } finally {
-        await dynamo.close();
-      }
+      });
     });
 
   identity
@@ -349,56 +438,98 @@ export function registerIdentityCommands(program: Command): void {
     .option('--source <id>', 'the sender the events are attributed to', 'backfill')
     .option('--state-dir <dir>', 'local state directory', '.tessera')
     .option('--concurrency <n>', 'events handled at once', '4')
-    .action(async (file: string, options: { source: string; stateDir: string; concurrency: string }) => {
-      const lines = (await readFile(resolve(file), 'utf8')).split('\n');
-      const { dynamo, store } = await openLocalStore(options.stateDir);
-      try {
-        const handler = createIdentityHandler({
-          identity: store,
-          profiles: store,
-          publisher: new CountingPublisher(),
-          config: DEFAULT_IDENTITY_CONFIG,
-          clock: systemClock,
-          logger: new Logger({ serviceName: 'tessera-identity-backfill', logLevel: 'WARN' }),
-        });
-        const counts: Record<string, number> = {};
-        const failures: string[] = [];
-        let next = 0;
-        await Promise.all(
-          Array.from({ length: Math.max(1, Number(options.concurrency) || 1) }, async () => {
-            for (let i = next++; i < lines.length; i = next++) {
-              const line = lines[i]!.trim();
-              if (line === '') continue;
-              try {
-                const raw = JSON.parse(line) as Record<string, unknown>;
-                const event = {
-                  version: '0',
-                  id: `backfill-${i + 1}`,
-                  'detail-type': String(raw['detail-type'] ?? raw.detailType),
-                  source: typeof raw.source === 'string' ? raw.source : channelSource(options.source),
-                  account: '000000000000',
-                  time: new Date().toISOString(),
-                  region: 'local',
-                  resources: [],
-                  detail: raw.detail,
-                };
-                const result = await handler(event, context);
-                const key = result.status === 'resolved' ? result.outcome : result.status;
-                counts[key] = (counts[key] ?? 0) + 1;
-              } catch (error) {
-                counts.failed = (counts.failed ?? 0) + 1;
-                failures.push(`line ${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+    .option('--aws', 'upload the file and run it on the deployed Distributed Map instead of locally')
+    .option('--state-machine <arn>', 'with --aws: the IdentityBackfillStateMachineArn stack output')
+    .option('--bucket <name>', 'with --aws: the DocumentsBucketName stack output')
+    .action(
+      async (
+        file: string,
+        options: {
+          source: string;
+          stateDir: string;
+          concurrency: string;
+          aws?: boolean;
+          stateMachine?: string;
+          bucket?: string;
+        },
+      ) => {
+        if (options.aws) {
+          if (!options.stateMachine || !options.bucket) {
+            throw new Error(
+              '--aws needs --state-machine <IdentityBackfillStateMachineArn> and --bucket <DocumentsBucketName>',
+            );
+          }
+          const [{ S3Client }, { SFNClient }, { regionOfArn, startAwsBackfill }] = await Promise.all([
+            import('@aws-sdk/client-s3'),
+            import('@aws-sdk/client-sfn'),
+            import('./identity-aws.js'),
+          ]);
+          const region = regionOfArn(options.stateMachine);
+          const started = await startAwsBackfill({
+            text: await readFile(resolve(file), 'utf8'),
+            fileName: file,
+            stateMachineArn: options.stateMachine,
+            bucket: options.bucket,
+            source: options.source,
+            s3: new S3Client({ region }),
+            sfn: new SFNClient({ region }),
+            now: new Date(),
+          });
+          console.log(
+            JSON.stringify({ file, ...started, results: `s3://${options.bucket}/backfill/results/` }),
+          );
+          return;
+        }
+        const lines = (await readFile(resolve(file), 'utf8')).split('\n');
+        const { dynamo, store } = await openLocalStore(options.stateDir);
+        try {
+          const handler = createIdentityHandler({
+            identity: store,
+            profiles: store,
+            publisher: new CountingPublisher(),
+            config: DEFAULT_IDENTITY_CONFIG,
+            clock: systemClock,
+            logger: new Logger({ serviceName: 'tessera-identity-backfill', logLevel: 'WARN' }),
+          });
+          const counts: Record<string, number> = {};
+          const failures: string[] = [];
+          let next = 0;
+          await Promise.all(
+            Array.from({ length: Math.max(1, Number(options.concurrency) || 1) }, async () => {
+              for (let i = next++; i < lines.length; i = next++) {
+                const line = lines[i]!.trim();
+                if (line === '') continue;
+                try {
+                  const raw = JSON.parse(line) as Record<string, unknown>;
+                  const event = {
+                    version: '0',
+                    id: `backfill-${i + 1}`,
+                    'detail-type': String(raw['detail-type'] ?? raw.detailType),
+                    source: typeof raw.source === 'string' ? raw.source : channelSource(options.source),
+                    account: '000000000000',
+                    time: new Date().toISOString(),
+                    region: 'local',
+                    resources: [],
+                    detail: raw.detail,
+                  };
+                  const result = await handler(event, context);
+                  const key = result.status === 'resolved' ? result.outcome : result.status;
+                  counts[key] = (counts[key] ?? 0) + 1;
+                } catch (error) {
+                  counts.failed = (counts.failed ?? 0) + 1;
+                  failures.push(`line ${i + 1}: ${error instanceof Error ? error.message : String(error)}`);
+                }
               }
-            }
-          }),
-        );
-        console.log(JSON.stringify({ file, ...counts }));
-        for (const f of failures.slice(0, 20)) console.error(f);
-        if (failures.length > 0) process.exitCode = 1;
-      } finally {
-        await dynamo.close();
-      }
-    });
+            }),
+          );
+          console.log(JSON.stringify({ file, ...counts }));
+          for (const f of failures.slice(0, 20)) console.error(f);
+          if (failures.length > 0) process.exitCode = 1;
+        } finally {
+          await dynamo.close();
+        }
+      },
+    );
 
   identity
     .command('erase')
@@ -408,12 +539,13 @@ export function registerIdentityCommands(program: Command): void {
     .argument('<customerId>', 'a Tessera customer id (cus_...)')
     .option('--state-dir <dir>', 'local state directory', '.tessera')
     .action(async (customerId: string, options: { stateDir: string }) => {
-      const { dynamo, store } = await openLocalStore(options.stateDir);
-      try {
-        console.log(JSON.stringify(await eraseCustomer(customerId, store, store)));
-      } finally {
-        await dynamo.close();
-      }
+      await withLocalIdentity(options.stateDir, 'erase', async ({ store, announce }) => {
+        const result = await eraseCustomer(customerId, store, store);
+        await announce(`the erasure of ${result.customerId}`, [
+          customerErasedEvent(result.customerId, systemClock.now()),
+        ]);
+        console.log(JSON.stringify(result));
+      });
     });
 
   identity
@@ -425,15 +557,19 @@ export function registerIdentityCommands(program: Command): void {
     .action(async (reviewId: string, verdict: string, options: { stateDir: string }) => {
       if (verdict !== 'accept' && verdict !== 'reject')
         throw new Error(`verdict must be accept or reject, not ${verdict}`);
-      const { dynamo, store } = await openLocalStore(options.stateDir);
-      try {
+      await withLocalIdentity(options.stateDir, 'decide', async ({ store, announce }) => {
         const item = (await store.listReviews(1000)).find((r) => r.reviewId === reviewId);
         if (item === undefined) throw new Error(`no review ${reviewId} in ${options.stateDir}`);
-        console.log(JSON.stringify(await decideReview(item, verdict, store)));
+        const decision = await decideReview(item, verdict, store);
+        if (decision.mergedId !== undefined) {
+          const merged = { survivorId: decision.survivorId, mergedId: decision.mergedId };
+          await announce(`the merge of ${merged.mergedId} into ${merged.survivorId}`, [
+            reviewMergedEvent(item, merged, systemClock.now()),
+          ]);
+        }
+        console.log(JSON.stringify(decision));
         await store.removeReview(reviewId);
-      } finally {
-        await dynamo.close();
-      }
+      });
     });
 
   identity

@@ -144,7 +144,7 @@ async function runLocal(options: LocalOptions): Promise<boolean> {
     // The demo's customers send return forms and claim letters too: read them, link them, publish them.
     const truth = demo.truth();
     let documentsBar: ProgressBar | undefined;
-    documents = await runDocumentsDemo(runtime.documents, truth.documents, {
+    documents = await runDocumentsDemo(runtime, truth.documents, {
       perKind: options.documents,
       retailerName: truth.meta.retailer,
       onProgress: (done, all) => {

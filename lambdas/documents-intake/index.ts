@@ -8,7 +8,9 @@ import { systemClock } from '../core/ports.js';
 import { createDocumentIntakeHandler } from './handler.js';
 
 const env = readEnvironment({ DOCUMENTS_BUCKET_NAME: requiredString, DOCUMENTS_TABLE_NAME: requiredString });
-const s3 = tracer.captureAWSv3Client(new S3Client({}));
+// Without WHEN_REQUIRED the SDK signs the CRC32 of the empty body it presigns into the URL (AAAAAA==), and
+// the upload of the real file can then fail its checksum.
+const s3 = tracer.captureAWSv3Client(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }));
 
 export const handler = createDocumentIntakeHandler({
   store: new DynamoDocumentStore(documentClient(), env.DOCUMENTS_TABLE_NAME),

@@ -5,6 +5,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ChannelEvent, ProfileAggregates } from '../core/analytics/aggregates.js';
+import type { DocumentEvent } from '../core/analytics/document-aggregates.js';
 import type { KpiConfig } from '../core/analytics/kpi.js';
 import type { FittedModels, ScoringConfig } from '../core/analytics/models.js';
 import {
@@ -44,8 +45,9 @@ export function createProfileAnalyticsHook(deps: ProfileAnalyticsHookDependencie
       const result = updateProfileAnalytics({
         customerId,
         state: current,
-        // The handler has validated the detail against this detail-type's channel contract.
-        event: { detailType, detail } as ChannelEvent,
+        // The handler has validated the detail against this detail-type's contract (a channel event, or a
+        // processed return form or claim letter).
+        event: { detailType, detail } as ChannelEvent | DocumentEvent,
         kpi: deps.kpi,
         ...(models ? { models } : {}),
         ...(deps.scoring ? { scoring: deps.scoring } : {}),
@@ -64,6 +66,7 @@ export function createProfileAnalyticsHook(deps: ProfileAnalyticsHookDependencie
       }
       return {
         state: result.state,
+        outcome: result.outcome,
         events: result.riskChanged ? [riskChangedEvent(result.riskChanged)] : [],
       };
     },

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
+import { isDocumentEvent } from '../core/analytics/document-aggregates.js';
 import type { SourceCustomer } from '../core/contracts/common.js';
 import type { OutgoingEvent } from '../core/contracts/envelope.js';
 import { CustomersMergedDetail } from '../core/contracts/internal-events.js';
@@ -12,7 +13,7 @@ import type { IdentityAttributes } from '../core/identity/normalise.js';
 import {
   applyObservation,
   type CustomerProfile,
-  chooseGolden,
+  mergeProfiles,
   type ProfileStore,
   RECENT_EVENTS,
   updateProfile,
@@ -25,6 +26,8 @@ import {
 } from '../core/identity/resolve.js';
 import type { IdentityStore } from '../core/identity/store.js';
 import type { Clock, EventPublisher } from '../core/ports.js';
+import { enrichFromDocument } from './document-enrichment.js';
+import { outboxKey, outboxOf, publishOutbox, withOutbox } from './outbox.js';
 
 /** The part of every channel event identity needs. */
 interface ChannelDetail {
@@ -45,7 +48,12 @@ export interface ProfileAnalyticsHook {
     readonly detailType: string;
     readonly detail: unknown;
     readonly now: Date;
-  }): { readonly state: unknown; readonly events: readonly OutgoingEvent[] };
+  }): {
+    readonly state: unknown;
+    readonly events: readonly OutgoingEvent[];
+    /** 'duplicate' when the event (or document) was applied before: nothing to write */
+    readonly outcome?: 'applied' | 'duplicate' | 'rejected';
+  };
   merge(survivor: unknown, absorbed: unknown): unknown;
 }
 
@@ -62,6 +70,9 @@ export interface IdentityHandlerDependencies {
 export type IdentityHandlerResult =
   | { readonly status: 'duplicate' }
   | { readonly status: 'rejected'; readonly reason: string }
+  /** a processed document with no customer to enrich (rule documentWithoutCustomer in document-enrichment.ts) */
+  | { readonly status: 'unlinked'; readonly reason: string }
+  | { readonly status: 'enriched'; readonly customerId: string; readonly documentId: string }
   | {
       readonly status: 'resolved';
       readonly outcome: Resolution['outcome'];
@@ -119,52 +130,29 @@ function foldProfiles(
   id: string,
   deps: IdentityHandlerDependencies,
 ): CustomerProfile {
-  const golden = { ...(survivor?.golden ?? {}) };
-  for (const [k, v] of Object.entries(absorbed.golden)) golden[k] = chooseGolden(golden[k], v);
-  const consent = { ...absorbed.consent, ...(survivor?.consent ?? {}) };
-  for (const [k, v] of Object.entries(absorbed.consent))
-    if (!consent[k] || v.at > consent[k].at) consent[k] = v;
   const aggregates =
     deps.analytics === undefined
       ? survivor?.aggregates
       : deps.analytics.merge(survivor?.aggregates, absorbed.aggregates);
-  return {
-    customerId: id,
-    golden,
-    consent,
-    eventCount: (survivor?.eventCount ?? 0) + absorbed.eventCount,
-    recentEvents: survivor?.recentEvents ?? [],
-    firstSeenAt:
-      survivor && survivor.firstSeenAt < absorbed.firstSeenAt ? survivor.firstSeenAt : absorbed.firstSeenAt,
-    lastSeenAt:
-      survivor && survivor.lastSeenAt > absorbed.lastSeenAt ? survivor.lastSeenAt : absorbed.lastSeenAt,
-    ...(aggregates !== undefined ? { aggregates: aggregates as Record<string, unknown> } : {}),
-    version: (survivor?.version ?? 0) + 1,
-  };
-}
-
-async function publishAll(
-  publisher: EventPublisher,
-  events: readonly OutgoingEvent[],
-  eventKey: string,
-): Promise<void> {
-  if (events.length === 0) return;
-  const failed = (await publisher.publish(events)).filter((o) => !o.ok);
-  if (failed.length > 0) {
-    throw new Error(
-      `could not publish ${failed.length} of ${events.length} events after resolving ${eventKey}`,
-    );
-  }
+  return mergeProfiles(
+    survivor,
+    absorbed,
+    id,
+    deps.config.survivorship,
+    aggregates as Record<string, unknown> | undefined,
+  );
 }
 
 /**
  * Consumes channel events from the bus: validates the detail against its contract, resolves the customer
  * to one profile, updates the profile (golden record, consent, analytics) and announces merges.
+ * Processed return forms and claim letters update the profile they name (document-enrichment.ts).
  * Errors propagate so that EventBridge retries and the DLQ keeps what still fails.
  */
 export function createIdentityHandler(deps: IdentityHandlerDependencies) {
   const handle = async (event: EventBridgeEvent<string, unknown>): Promise<IdentityHandlerResult> => {
     const detailType = event['detail-type'];
+    if (isDocumentEvent({ detailType })) return enrichFromDocument(event, deps);
     if (!isKnownDetailType(detailType) || CONTRACTS[detailType].kind !== 'channel') {
       throw new Error(`identity consumes channel events; got detail-type ${JSON.stringify(detailType)}`);
     }
@@ -187,7 +175,8 @@ export function createIdentityHandler(deps: IdentityHandlerDependencies) {
     const customerId = resolution.customerId;
     const outgoing: OutgoingEvent[] = [];
     if (resolution.mergedIds.length > 0) {
-      // Published before the profile write, so that a crash in between loses no announcement of the merge.
+      // Kept in the profile's outbox from the first write of this pass and published after the writes, so a
+      // failed publish is repeated by the redelivery (which finds the record known) instead of lost.
       outgoing.push({
         source: InternalSource.identity,
         detailType: InternalEventType.CustomersMerged,
@@ -203,23 +192,29 @@ export function createIdentityHandler(deps: IdentityHandlerDependencies) {
           },
         }),
       });
-      await publishAll(deps.publisher, outgoing, eventKey);
-      outgoing.length = 0;
-      // Profiles that merged into the survivor hand over what they knew.
+      // Profiles that merged into the survivor hand over what they knew (and what they had still to publish).
       for (const mergedId of resolution.mergedIds) {
         const absorbed = await deps.profiles.getProfile(mergedId);
         if (absorbed) {
           await updateProfile(deps.profiles, customerId, (current) =>
             current?.recentEvents.includes(`merge:${mergedId}`)
               ? undefined
-              : {
-                  ...foldProfiles(current, absorbed, customerId, deps),
-                  recentEvents: [...(current?.recentEvents ?? []), `merge:${mergedId}`].slice(-RECENT_EVENTS),
-                },
+              : withOutbox(
+                  {
+                    ...foldProfiles(current, absorbed, customerId, deps),
+                    recentEvents: [...(current?.recentEvents ?? []), `merge:${mergedId}`].slice(
+                      -RECENT_EVENTS,
+                    ),
+                  },
+                  [...outboxOf(current), ...outboxOf(absorbed), ...outgoing],
+                ),
           );
         }
       }
+      // Folded, and CustomersMerged is in the survivor's outbox: the record need not remember the merges.
+      await deps.identity.clearPendingMerges(record.recordKey, resolution.mergedIds);
     }
+    const announcements = [...outgoing];
 
     const c = detail.customer;
     const flagged = new Set(resolution.flags.map((f) => f.attribute as string));
@@ -228,18 +223,35 @@ export function createIdentityHandler(deps: IdentityHandlerDependencies) {
         .filter(([k]) => !flagged.has(k))
         .map(([k, v]) => [k, String(v).trim().slice(0, 300)]),
     );
+    // What the stored profile still had to publish (a failed earlier pass); read in the same read as the update.
+    let pending: readonly OutgoingEvent[] = [];
+    let repeat = false;
     const written = await updateProfile(deps.profiles, customerId, (current) => {
-      if (current?.recentEvents.includes(eventKey)) return undefined;
-      const next = applyObservation(current, customerId, {
-        eventKey,
-        source: record.source,
-        observedAt: detail.occurredAt,
-        values,
-        verified: c.verified ?? [],
-        ...(c.consent ? { consent: c.consent } : {}),
-      });
+      pending = [...outboxOf(current), ...announcements];
+      repeat = current?.recentEvents.includes(eventKey) ?? false;
+      if (repeat) {
+        // Applied before; only an announcement of this pass that is not stored yet needs a write.
+        const stored = new Set(outboxOf(current).map(outboxKey));
+        return current && announcements.some((e) => !stored.has(outboxKey(e)))
+          ? withOutbox({ ...current, version: current.version + 1 }, pending)
+          : undefined;
+      }
+      const next = applyObservation(
+        current,
+        customerId,
+        {
+          eventKey,
+          source: record.source,
+          recordKey: record.recordKey,
+          observedAt: detail.occurredAt,
+          values,
+          verified: c.verified ?? [],
+          ...(c.consent ? { consent: c.consent } : {}),
+        },
+        deps.config.survivorship,
+      );
       outgoing.length = 0;
-      if (deps.analytics === undefined) return next;
+      if (deps.analytics === undefined) return withOutbox(next, pending);
       // Issue 4: aggregates and scores updated in the same pass, from the same event.
       const applied = deps.analytics.apply({
         state: current?.aggregates,
@@ -249,13 +261,16 @@ export function createIdentityHandler(deps: IdentityHandlerDependencies) {
         now,
       });
       outgoing.push(...applied.events);
-      return { ...next, aggregates: applied.state as Record<string, unknown> };
+      return withOutbox({ ...next, aggregates: applied.state as Record<string, unknown> }, [
+        ...pending,
+        ...outgoing,
+      ]);
     });
-    if (written === undefined) {
+    await publishOutbox(deps, customerId, written ? outboxOf(written) : pending, `resolving ${eventKey}`);
+    if (repeat) {
       deps.logger.info('duplicate delivery ignored', { eventId: detail.eventId, detailType, customerId });
       return { status: 'duplicate' };
     }
-    await publishAll(deps.publisher, outgoing, eventKey);
     deps.logger.info('customer resolved', {
       eventId: detail.eventId,
       detailType,

@@ -69,6 +69,19 @@ export const ROUTES: readonly Route[] = [
     retry: { maximumRetryAttempts: 8, maximumEventAgeSeconds: 6 * 60 * 60 },
   },
   {
+    name: 'processed-documents-to-identity',
+    consumer: 'identity',
+    description:
+      'A processed return form or claim letter updates the profile it was linked to: return reasons, claim amounts and counts.',
+    // Every processed document, with or without a customer: one without is acknowledged and counted by the
+    // consumer (rule documentWithoutCustomer), so it is visible rather than filtered out by the pattern.
+    pattern: {
+      source: [InternalSource.documents],
+      'detail-type': [InternalEventType.ReturnDocumentProcessed, InternalEventType.ClaimDocumentProcessed],
+    },
+    retry: { maximumRetryAttempts: 8, maximumEventAgeSeconds: 6 * 60 * 60 },
+  },
+  {
     name: 'document-uploads-to-workflow',
     consumer: 'documents',
     description:

@@ -31,7 +31,7 @@ export const TableLayouts = {
     sortKey: 'sk',
     timeToLiveAttribute: 'expiresAt',
     purpose:
-      'identity graph and profiles: REC#<record> source records, BLK#<key> blocking index, CUS#<id> profile node, members, PROFILE and redirects, TF#<name> term counts, REVIEW possible matches, EVT#<source>#<id> processed events, TOMB#<record> erasure tombstones, ANALYTICS#MODELS fitted analytics parameters (LATEST, FIT#<fittedAt> history)',
+      'identity graph and profiles: REC#<record> source records, BLK#<key> blocking index, CUS#<id> profile node, members, PROFILE and redirects, TF#<name> term counts, REVIEW possible matches, EVT#<source>#<id> processed events, TOMB#<record> erasure tombstones, ANALYTICS#MODELS fitted analytics parameters (LATEST, FIT#<fittedAt> history), IDENTITY#MODEL trained m/u parameters the identity functions load at cold start (LATEST, MODEL#<storedAt> history)',
   },
   documents: {
     name: 'tessera-documents',

@@ -1,12 +1,15 @@
 /**
  * The documents part of the local demo: the simulated retailer's return forms and claim letters, rendered
- * as PDF and PNG (demo-documents.ts), uploaded to the local bucket and put through the document workflow.
+ * as PDF and PNG (demo-documents.ts), sent the way a channel system sends them in the cloud: `POST /documents`
+ * on the local API, a PUT of the file to the pre-signed URL it answers, and the bucket's Object Created event
+ * through the bus to the document workflow.
  * Documents that wait for review are left in the queue for `tessera documents review`; the summary says how
  * many, and how well the extracted reason and amount match what the simulator meant.
  */
 import type { ReasonCode } from '../../lambdas/core/contracts/common.js';
+import type { DocumentKind } from '../../lambdas/core/contracts/internal-events.js';
 import type { DocumentExtraction } from '../../lambdas/core/documents/field-extraction.js';
-import type { DemoDocumentData } from '../document-reader/demo-documents.js';
+import type { DemoDocumentData, RenderedDemoDocument } from '../document-reader/demo-documents.js';
 import { renderDemoDocuments } from '../document-reader/demo-documents.js';
 import type { AddressTruth, ClaimDocumentData, ReturnDocumentData } from '../simulator/truth.js';
 import type { LocalDocumentWorkflow } from './local-workflow.js';
@@ -90,9 +93,55 @@ function claimDocument(c: ClaimDocumentData, retailerName: string): DemoDocument
   };
 }
 
-/** Renders, submits and waits for every document; returns what happened to each. */
+/** What the demo needs of the local runtime: its API, and the workflow to wait on. */
+export interface DocumentsDemoRuntime {
+  readonly api: { readonly url: string };
+  readonly documents: LocalDocumentWorkflow;
+}
+
+/** Thrown when intake or the upload refuses a file; the message is the service's own answer. */
+export class UploadRefusedError extends Error {
+  override name = 'UploadRefusedError';
+}
+
+/** Intake, then the PUT to the URL it hands out; returns the document id the workflow will use. */
+export async function uploadThroughIntake(
+  apiUrl: string,
+  file: RenderedDemoDocument,
+  declared: { readonly kind: DocumentKind; readonly orderId?: string },
+): Promise<string> {
+  const intake = await fetch(`${apiUrl}/documents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      kind: declared.kind,
+      fileName: file.fileName,
+      contentType: file.contentType,
+      ...(declared.orderId ? { orderId: declared.orderId } : {}),
+    }),
+  });
+  const answer = (await intake.json()) as {
+    documentId: string;
+    upload: { url: string; headers: Record<string, string> };
+    message?: string;
+  };
+  if (intake.status !== 201)
+    throw new UploadRefusedError(`intake refused ${file.fileName}: ${intake.status} ${answer.message ?? ''}`);
+  const put = await fetch(answer.upload.url, {
+    method: 'PUT',
+    headers: answer.upload.headers,
+    body: file.bytes,
+  });
+  if (!put.ok)
+    throw new UploadRefusedError(
+      `the upload of ${file.fileName} was refused: ${put.status} ${await put.text()}`,
+    );
+  return answer.documentId;
+}
+
+/** Renders, uploads and waits for every document; returns what happened to each. */
 export async function runDocumentsDemo(
-  workflow: LocalDocumentWorkflow,
+  runtime: DocumentsDemoRuntime,
   input: DocumentsDemoInput,
   options: DocumentsDemoOptions = {},
 ): Promise<DocumentsDemoSummary> {
@@ -115,13 +164,17 @@ export async function runDocumentsDemo(
   let matchingIntent = 0;
   for (const { data: d, file } of rendered) {
     // One at a time: OCR is CPU-bound and the machine is small; the workflow itself is not the limit.
-    const documentId = await workflow.submit({
-      fileName: file.fileName,
-      bytes: file.bytes,
-      kind: d.kind,
-      orderId: d.orderNumber,
-    });
-    const settled = await workflow.settled(documentId);
+    let documentId: string;
+    try {
+      documentId = await uploadThroughIntake(runtime.api.url, file, { kind: d.kind, orderId: d.orderNumber });
+    } catch (error) {
+      if (!(error instanceof UploadRefusedError)) throw error;
+      // Refused before it reached the bucket: listed with the refusal, never silently left out.
+      documents.push({ documentId: '', fileName: file.fileName, status: 'FAILED', error: error.message });
+      options.onProgress?.(documents.length, rendered.length);
+      continue;
+    }
+    const settled = await runtime.documents.settled(documentId);
     const record = settled.record;
     documents.push({
       documentId,

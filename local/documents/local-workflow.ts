@@ -7,7 +7,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDocumentStore } from '../../lambdas/adapters/dynamodb/document-store.js';
 import { DynamoIdentityStore } from '../../lambdas/adapters/dynamodb/identity-store.js';
@@ -29,14 +30,21 @@ import {
 } from '../../lambdas/documents-workflow/steps.js';
 import { LocalDocumentReader } from '../document-reader/local-document-reader.js';
 import type { LocalDynamo } from '../dynamodb.js';
+import { type LocalExecution, LocalStepFunctions } from '../stepfunctions/runner.js';
 import { FolderObjectStore } from './folder-object-store.js';
 import { LocalDocumentAnalyser } from './local-analyser.js';
-import { DOCUMENT_WORKFLOW_ASL, type ExecutionResult, LocalWorkflowRunner } from './workflow-runner.js';
+import { objectCreatedDetail, S3_EVENT_SOURCE, S3_OBJECT_CREATED } from './local-s3.js';
 
-/** The ARN placeholder of the ASL file; locally every Task state runs the in-process handler. */
-const DOCUMENT_WORKFLOW_SUBSTITUTIONS = {
-  DocumentsWorkflowFunctionArn: 'arn:aws:lambda:local:000000000000:function:tessera-documents-workflow',
-} as const;
+export const DOCUMENT_WORKFLOW_ASL = resolve(
+  fileURLToPath(new URL('.', import.meta.url)),
+  '../../stepfunctions/document-processing.asl.json',
+);
+
+/** The one function every Task state of the ASL file invokes (its `${DocumentsWorkflowFunctionArn}`). */
+const DOCUMENTS_WORKFLOW_FUNCTION = 'tessera-documents-workflow';
+
+/** How an execution ended. */
+export type ExecutionResult = Pick<LocalExecution, 'status' | 'output' | 'error' | 'cause'>;
 
 /** The state after the review gate (stepfunctions/document-processing.asl.json AwaitReview.Next). */
 const RESUME_AFTER_REVIEW = 'LinkAndPublish';
@@ -79,9 +87,10 @@ export class LocalDocumentWorkflow {
   readonly analyser: LocalDocumentAnalyser;
   private readonly reader: LocalDocumentReader;
   private readonly ownsReader: boolean;
-  private readonly executions = new Map<string, Promise<ExecutionResult>>();
+  private readonly executions = new Map<string, Promise<LocalExecution>>();
   private readonly parked = new Map<string, () => void>();
-  private runner!: LocalWorkflowRunner;
+  private readonly startWaiters = new Map<string, (() => void)[]>();
+  private readonly stepFunctions: LocalStepFunctions;
 
   private constructor(private readonly options: LocalDocumentWorkflowOptions) {
     this.objects = new FolderObjectStore(options.folder);
@@ -94,7 +103,7 @@ export class LocalDocumentWorkflow {
     );
     const callbacks = {
       succeed: (token: string, output: unknown) => this.succeed(token, output),
-      fail: (token: string, error: string, cause: string) => this.runner.fail(token, error, cause),
+      fail: (token: string, error: string, cause: string) => this.stepFunctions.fail(token, error, cause),
     };
     this.steps = createDocumentWorkflowSteps({
       objects: this.objects,
@@ -107,26 +116,25 @@ export class LocalDocumentWorkflow {
       ...(options.workflow ? { options: options.workflow } : {}),
     });
     this.review = createReviewService({ store: this.store, callbacks, clock: options.clock });
+    this.stepFunctions = new LocalStepFunctions({
+      definitionFile: DOCUMENT_WORKFLOW_ASL,
+      stateMachineName: 'tessera-local-documents',
+      functionPlaceholders: { DocumentsWorkflowFunctionArn: DOCUMENTS_WORKFLOW_FUNCTION },
+      functions: { [DOCUMENTS_WORKFLOW_FUNCTION]: (payload) => runWorkflowTask(this.steps, payload) },
+      ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
+      onTaskWaiting: ({ payload, taskToken }) => {
+        const p = payload as { task?: string; document?: ClassifiedDocument };
+        if (p.task !== 'awaitReview' || !p.document) return;
+        // Written before anyone is told the document waits, so a review from another process can resume it.
+        writeFileSync(this.parkedPath(taskToken), JSON.stringify({ document: p.document }));
+        this.parked.get(p.document.documentId)?.();
+      },
+    });
   }
 
   static async create(options: LocalDocumentWorkflowOptions): Promise<LocalDocumentWorkflow> {
     const workflow = new LocalDocumentWorkflow(options);
     await mkdir(workflow.parkedFolder, { recursive: true });
-    workflow.runner = await LocalWorkflowRunner.fromFile(
-      DOCUMENT_WORKFLOW_ASL,
-      DOCUMENT_WORKFLOW_SUBSTITUTIONS,
-      (payload) => runWorkflowTask(workflow.steps, payload),
-      {
-        ...(options.retryIntervalMs !== undefined ? { retryIntervalMs: options.retryIntervalMs } : {}),
-        onTaskWaiting: (payload, token) => {
-          const p = payload as { task?: string; document?: ClassifiedDocument };
-          if (p.task !== 'awaitReview' || !p.document) return;
-          // Written before anyone is told the document waits, so a review from another process can resume it.
-          writeFileSync(workflow.parkedPath(token), JSON.stringify({ document: p.document }));
-          workflow.parked.get(p.document.documentId)?.();
-        },
-      },
-    );
     return workflow;
   }
 
@@ -137,8 +145,8 @@ export class LocalDocumentWorkflow {
    */
   private async succeed(token: string, output: unknown): Promise<void> {
     const parkedFile = this.parkedPath(token);
-    if (this.runner.isWaiting(token)) {
-      await this.runner.succeed(token, output);
+    if (this.stepFunctions.isWaiting(token)) {
+      await this.stepFunctions.succeed(token, output);
       await rm(parkedFile, { force: true });
       return;
     }
@@ -156,7 +164,12 @@ export class LocalDocumentWorkflow {
       document,
       review: output,
     };
-    this.executions.set(document.documentId, this.runner.executeFrom(RESUME_AFTER_REVIEW, state));
+    const resumed = this.stepFunctions.startFrom(
+      executionName(document.documentId),
+      RESUME_AFTER_REVIEW,
+      state,
+    );
+    this.executions.set(document.documentId, resumed.done);
     await rm(parkedFile, { force: true });
   }
 
@@ -183,17 +196,26 @@ export class LocalDocumentWorkflow {
   }
 
   /** The S3 "Object Created" event EventBridge would deliver for an upload. */
-  objectCreatedEvent(key: string, size: number): TesseraEvent {
+  objectCreatedEvent(key: string, bytes: Uint8Array): TesseraEvent {
+    const id = randomBytes(16).toString('hex');
     return {
       version: '0',
-      id: randomBytes(16).toString('hex'),
-      'detail-type': 'Object Created' as never,
-      source: 'aws.s3',
+      id,
+      'detail-type': S3_OBJECT_CREATED as never,
+      source: S3_EVENT_SOURCE,
       account: '000000000000',
       time: this.options.clock.now().toISOString(),
       region: 'local',
-      resources: [],
-      detail: { bucket: { name: this.objects.bucket }, object: { key, size } },
+      resources: [`arn:aws:s3:::${this.objects.bucket}`],
+      detail: objectCreatedDetail({
+        bucket: this.objects.bucket,
+        key,
+        size: bytes.length,
+        etag: createHash('md5').update(bytes).digest('hex'),
+        sequencer: id.slice(0, 16).toUpperCase(),
+        requestId: id.slice(16).toUpperCase(),
+        sourceIp: '127.0.0.1',
+      }),
     };
   }
 
@@ -201,8 +223,36 @@ export class LocalDocumentWorkflow {
   start(event: { detail: { object: { key: string } } }): string {
     const key = event.detail.object.key;
     const documentId = documentIdForKey(key);
-    this.executions.set(documentId, this.runner.execute(event));
+    this.executions.set(documentId, this.stepFunctions.start(executionName(documentId), event).done);
+    for (const notify of this.startWaiters.get(documentId) ?? []) notify();
+    this.startWaiters.delete(documentId);
     return documentId;
+  }
+
+  /**
+   * Resolves once the document's execution has started: after an upload through the intake API that is
+   * when its Object Created event has come through the bus, some time after the PUT answered.
+   */
+  async started(documentId: string, timeoutMs = 120_000): Promise<void> {
+    if (this.executions.has(documentId)) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.startWaiters.set(
+          documentId,
+          (this.startWaiters.get(documentId) ?? []).filter((notify) => notify !== started),
+        );
+        reject(
+          new Error(
+            `no execution started for document ${documentId} within ${timeoutMs} ms: its upload's Object Created event did not reach the document-uploads route`,
+          ),
+        );
+      }, timeoutMs);
+      const started = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.startWaiters.set(documentId, [...(this.startWaiters.get(documentId) ?? []), started]);
+    });
   }
 
   /** The bus target for the route of uploads to the workflow (lib/shared/routing.ts). */
@@ -210,14 +260,18 @@ export class LocalDocumentWorkflow {
     this.start(event as unknown as { detail: { object: { key: string } } });
   };
 
-  /** Upload and start in one go, as the upload followed by S3's event does in the cloud. */
+  /**
+   * Upload and start in one go, bypassing intake, the URL and the bus: for tests of the workflow itself.
+   * The local runtime's path is the cloud's: `POST /documents`, PUT to the pre-signed URL, the event.
+   */
   async submit(input: UploadInput): Promise<string> {
     const { key } = await this.upload(input);
-    return this.start(this.objectCreatedEvent(key, input.bytes.length) as never);
+    return this.start(this.objectCreatedEvent(key, input.bytes) as never);
   }
 
-  /** Resolves when the execution has ended or is parked waiting for a person. */
+  /** Resolves when the execution has ended or is parked waiting for a person (waiting for it to start). */
   async settled(documentId: string): Promise<SettledDocument> {
+    await this.started(documentId);
     const execution = this.executions.get(documentId);
     if (!execution) throw new Error(`no local execution for document ${documentId}`);
     const parked = new Promise<undefined>((resolve) => this.parked.set(documentId, () => resolve(undefined)));
@@ -242,11 +296,16 @@ export class LocalDocumentWorkflow {
     return { documentId, record, execution: ended };
   }
 
+  /** Ends the run: executions still waiting (for a review, say) are stopped; their parked state stays on disk. */
   async close(): Promise<void> {
     await this.analyser.drain();
+    await this.stepFunctions.stop();
     if (this.ownsReader) await this.reader.close();
   }
 }
+
+/** Unique per execution: a redelivered upload event or a resumed review starts another execution. */
+const executionName = (documentId: string) => `${documentId}-${randomBytes(4).toString('hex')}`;
 
 /**
  * The document workflow of the local runtime: documents table in its dynalite, bucket folder

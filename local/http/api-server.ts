@@ -147,3 +147,18 @@ function send(
   if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json');
   res.end(result.body);
 }
+
+/** The identity review API (lambdas/identity-review-api), with the resource paths the CDK construct declares. */
+export function identityReviewRoutes(handler: ApiHandler): LocalApiRoute[] {
+  const route = (method: 'GET' | 'POST', path: string): LocalApiRoute => ({
+    method,
+    path,
+    functionName: 'tessera-identity-review',
+    handler,
+  });
+  return [
+    route('GET', '/identity/reviews'),
+    route('GET', '/identity/reviews/{reviewId}'),
+    route('POST', '/identity/reviews/{reviewId}/decision'),
+  ];
+}

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import {
   ExecutionAlreadyExists,
   InvalidToken,
-  type SendTaskFailureCommand,
+  SendTaskFailureCommand,
   SendTaskSuccessCommand,
   StartExecutionCommand,
   TaskDoesNotExist,
@@ -30,6 +30,20 @@ export interface LocalStepFunctionsOptions {
   readonly callbackTimeoutMs?: number;
   /** Retry intervals of every Task, in ms, instead of the ASL's seconds (tests). */
   readonly retryIntervalMs?: number;
+  /**
+   * Told when a callback task's function has returned with its token, so the execution now waits for
+   * SendTaskSuccess or SendTaskFailure (a composition root can keep what it needs to resume it later).
+   */
+  readonly onTaskWaiting?: (task: WaitingTask) => void;
+}
+
+/** A `.waitForTaskToken` state whose function has run and which now waits for its callback. */
+export interface WaitingTask {
+  readonly executionArn: string;
+  readonly stateName: string;
+  readonly taskToken: string;
+  /** The Payload the function received, its `taskToken` included. */
+  readonly payload: Readonly<Record<string, unknown>>;
 }
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
@@ -79,6 +93,8 @@ export class LocalStepFunctions {
   private readonly callbacks = new Map<string, PendingCallback>();
   private readonly timedOut = new Set<string>();
   private readonly machine: StateMachine;
+  /** Copies of the machine that start at a later state, for resumed executions. */
+  private readonly resumeMachines = new Map<string, StateMachine>();
   private readonly aborts = new Map<string, () => void>();
 
   constructor(private readonly options: LocalStepFunctionsOptions) {
@@ -143,11 +159,50 @@ export class LocalStepFunctions {
     return {};
   }
 
+  /** SendTaskSuccess with the output as a value: the TaskCallbacks port of in-process callers. */
+  async succeed(taskToken: string, output: unknown): Promise<void> {
+    await this.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output ?? null) }));
+  }
+
+  /** SendTaskFailure: the waiting state fails with `error` (its Retry and Catch apply). */
+  async fail(taskToken: string, error: string, cause: string): Promise<void> {
+    await this.send(new SendTaskFailureCommand({ taskToken, error, cause }));
+  }
+
+  /** Whether a task of this runner waits for a callback with this token. */
+  isWaiting(taskToken: string): boolean {
+    return this.callbacks.has(taskToken);
+  }
+
   /** Starts an execution (the trigger consumer does this through StartExecution). */
   start(name: string, input: unknown): LocalExecution {
+    return this.launch(this.machine, name, input);
+  }
+
+  /**
+   * Starts an execution at `startAt` with the state input it would have had there: how the local runtime
+   * continues an execution whose process ended while it waited for a callback (Step Functions keeps such
+   * executions for up to a year; a local process does not).
+   */
+  startFrom(name: string, startAt: string, input: unknown): LocalExecution {
+    let machine = this.resumeMachines.get(startAt);
+    if (!machine) {
+      if (!(this.definition.States as Record<string, unknown>)[startAt])
+        throw new Error(`${this.options.definitionFile}: the state machine has no state ${startAt}`);
+      // The states before startAt are unreachable in this copy, which the validator refuses; the same
+      // definition was validated whole in the constructor.
+      machine = new StateMachine({ ...this.definition, StartAt: startAt } as never, {
+        validationOptions: { checkArn: false, checkPaths: true, noValidate: true },
+      });
+      this.resumeMachines.set(startAt, machine);
+    }
+    return this.launch(machine, name, input);
+  }
+
+  private launch(machine: StateMachine, name: string, input: unknown): LocalExecution {
     const executionArn = `arn:aws:states:local:000000000000:execution:${this.options.stateMachineName}:${name}`;
     const startDate = new Date();
-    const run = this.machine.run(input as never, {
+    const run = machine.run(input as never, {
       overrides: {
         taskResourceLocalHandlers: this.taskHandlers(executionArn) as never,
         ...(this.options.retryIntervalMs !== undefined
@@ -260,13 +315,18 @@ export class LocalStepFunctions {
         },
       });
     });
+    const payload = { ...input.Payload, taskToken: token };
     try {
       // As in the cloud, the invoked function gets the token and returns; the state waits for the callback.
-      await fn({ ...input.Payload, taskToken: token });
+      await fn(payload);
     } catch (error) {
       this.callbacks.get(token)?.reject(error as Error);
       this.callbacks.delete(token);
+      return result;
     }
+    // Only if the callback has not already arrived while the function ran.
+    if (this.callbacks.has(token))
+      this.options.onTaskWaiting?.({ executionArn, stateName, taskToken: token, payload });
     return result;
   }
 

@@ -103,6 +103,27 @@ describe('deployment configuration from CDK context', () => {
     expect(sesIdentityOf(configFrom({}))).toBeUndefined();
   });
 
+  it('reads the golden record survivorship rules from cdk.json or the command line, naming a bad rule', () => {
+    // Act
+    const fromJson = configFrom({
+      tessera: { identitySurvivorship: { attributes: { email: 'most-frequent' } } },
+    });
+    const fromFlag = configFrom({
+      'tessera:identitySurvivorship':
+        '{"attributes":{"address":{"rule":"source-priority","sources":["crm"]}}}',
+    });
+
+    // Assess
+    expect(configFrom({}).identitySurvivorship).toBeUndefined();
+    expect(fromJson.identitySurvivorship?.attributes).toEqual({ email: { rule: 'most-frequent' } });
+    expect(fromFlag.identitySurvivorship?.attributes).toEqual({
+      address: { rule: 'source-priority', sources: ['crm'] },
+    });
+    expect(() => configFrom({ 'tessera:identitySurvivorship': '{"attributes":{"phone":"newest"}}' })).toThrow(
+      /tessera:identitySurvivorship\.attributes\.phone: a rule \(most-recent, most-frequent, source-priority\)/,
+    );
+  });
+
   it('documents every setting with its default and meaning for the README table', () => {
     // Assess
     expect(SETTINGS.map((s) => s.key)).toEqual(Object.keys(TesseraConfigSchema.shape));

@@ -143,7 +143,7 @@ describe('ingest API', () => {
     return `${parent}/${resource.PathPart}`;
   };
 
-  it('exposes only the ingest, Odoo webhook, documents and approval routes; documents need IAM, the others verify in their handler', () => {
+  it('exposes only the ingest, Odoo webhook, documents, identity review and approval routes; documents and identity reviews need IAM, the others verify in their handler', () => {
     // Assess: no other method or path exists (no ANY proxy, no unauthenticated side door).
     const routes = methods.map((m) => `${m.HttpMethod} ${pathOf(m.ResourceId.Ref)}`).sort();
     expect(routes).toEqual([
@@ -151,16 +151,20 @@ describe('ingest API', () => {
       'GET /documents/failed',
       'GET /documents/review',
       'GET /documents/{documentId}',
+      'GET /identity/reviews',
+      'GET /identity/reviews/{reviewId}',
       'POST /approvals/{approvalId}',
       'POST /documents',
       'POST /documents/{documentId}/review',
       'POST /events',
+      'POST /identity/reviews/{reviewId}/decision',
       'POST /odoo/webhook/{secret}',
     ]);
-    for (const method of methods.filter((m) => pathOf(m.ResourceId.Ref).startsWith('/documents'))) {
+    const iamOnly = (m: CfnJson) => /^\/(documents|identity)(\/|$)/.test(pathOf(m.ResourceId.Ref));
+    for (const method of methods.filter(iamOnly)) {
       expect(method.AuthorizationType).toBe('AWS_IAM');
     }
-    for (const method of methods.filter((m) => !pathOf(m.ResourceId.Ref).startsWith('/documents'))) {
+    for (const method of methods.filter((m) => !iamOnly(m))) {
       // HMAC signature (events) or path secret (Odoo) depend on the request, so the handler verifies them.
       expect(method.AuthorizationType).toBe('NONE');
       expect(method.ApiKeyRequired ?? false).toBe(false);
@@ -199,6 +203,8 @@ describe('functions', () => {
     stateless.ingestion.ingestFunction,
     stateless.ingestion.odooWebhookFunction,
     stateless.identity.resolver,
+    stateless.identity.reviewFunction,
+    stateless.identityBackfill.processor,
     stateless.documents.workflowFunction,
     stateless.documents.callbackFunction,
     stateless.documents.intakeFunction,
@@ -313,6 +319,36 @@ describe('functions', () => {
     ]);
     expect(resourceOf('dynamodb:')).toEqual([fromStateful(stateful.tables.ingest.table.tableArn)]);
     expect(resourceOf('secretsmanager:')).toEqual([fromStateful(stateful.sourceKeysSecret.secretArn)]);
+  });
+
+  it('let the identity review function touch only the customers table and put events on the Tessera bus', () => {
+    // Prepare
+    const review = stateless.identity.reviewFunction;
+    const statements = statementsOf(review);
+    const resourcesFor = (prefix: string) =>
+      statements.filter((s) => actionsOf(s).some((a) => a.startsWith(prefix))).map((s) => s.Resource);
+    const services = new Set(statements.flatMap(actionsOf).map((a) => a.split(':')[0]));
+
+    // Assess
+    expect([...services].sort()).toEqual(['dynamodb', 'events', 'kms', 'logs', 'xray']);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('events:'))).toEqual([
+      'events:PutEvents',
+    ]);
+    expect(resourcesFor('events:')).toEqual([fromStateful(stateful.bus.eventBusArn)]);
+    const tableResources = JSON.stringify(resourcesFor('dynamodb:'));
+    expect(tableResources).toContain(JSON.stringify(fromStateful(stateful.tables.customers.table.tableArn)));
+    for (const other of ['ingest', 'documents', 'interventions'] as const) {
+      expect(tableResources).not.toContain(
+        JSON.stringify(fromStateful(stateful.tables[other].table.tableArn)),
+      );
+    }
+    const methods = resourcesOf(template, 'AWS::ApiGateway::Method').map(([, m]) => m.Properties);
+    const integrated = methods.filter((m) => JSON.stringify(m.Integration.Uri).includes(logicalId(review)));
+    expect(integrated.map((m) => [m.HttpMethod, m.AuthorizationType]).sort()).toEqual([
+      ['GET', 'AWS_IAM'],
+      ['GET', 'AWS_IAM'],
+      ['POST', 'AWS_IAM'],
+    ]);
   });
 
   it('name the resource of every data action: no "*" resource and no service-wide action', () => {

@@ -34,7 +34,7 @@ describe('default configuration', () => {
     // Assess
     expect(stateless.odooSync).toBeUndefined();
     expect(stateless.interventions).toBeUndefined();
-    expect(resourcesOf(template, 'AWS::StepFunctions::StateMachine')).toHaveLength(1); // documents
+    expect(resourcesOf(template, 'AWS::StepFunctions::StateMachine')).toHaveLength(2); // documents, identity backfill
     for (const route of optionalRoutes) expect(ruleNames).not.toContain(`tessera-dev-${route.name}`);
     expect(template.toJSON().Outputs.OdooSyncDeadLetterQueueUrl).toBeUndefined();
   });

@@ -394,6 +394,23 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     return { ok: true };
   }
 
+  async notePendingMerge(recordKey: string, mergedId: string): Promise<void> {
+    await this.update({
+      Key: { pk: `REC#${recordKey}`, sk: 'REC' },
+      UpdateExpression: 'ADD pendingMerges :id',
+      ExpressionAttributeValues: { ':id': new Set([mergedId]) },
+    });
+  }
+
+  async clearPendingMerges(recordKey: string, mergedIds: readonly string[]): Promise<void> {
+    if (mergedIds.length === 0) return;
+    await this.update({
+      Key: { pk: `REC#${recordKey}`, sk: 'REC' },
+      UpdateExpression: 'DELETE pendingMerges :ids',
+      ExpressionAttributeValues: { ':ids': new Set(mergedIds) },
+    });
+  }
+
   async addReview(item: ReviewItem): Promise<void> {
     await this.put({
       pk: 'REVIEW',
@@ -615,5 +632,6 @@ function toRecord(item: Record<string, unknown>): StoredRecord {
     ...(item.customerId ? { customerId: item.customerId as string } : {}),
     ...(item.decision ? { decision: decodeDecision(item.decision as string) } : {}),
     ...(item.erasedAt ? { erasedAt: item.erasedAt as string } : {}),
+    ...(item.pendingMerges ? { pendingMerges: setValues(item.pendingMerges) } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { z } from 'zod';
 
 /** Header lookup that ignores case, as HTTP does (API Gateway passes them as sent). */
 export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
@@ -37,3 +38,28 @@ export const problemResponse = (problem: {
   message: string;
 }): APIGatewayProxyResult =>
   jsonResponse(problem.statusCode, { error: problem.error, message: problem.message });
+
+/**
+ * Reads a JSON body and validates it: the value, or a 400 response that names every bad field (or says the
+ * body is not JSON), ready to return.
+ */
+export function parseJsonBody<T>(
+  event: Pick<APIGatewayProxyEvent, 'body' | 'isBase64Encoded'>,
+  schema: z.ZodType<T>,
+):
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly response: APIGatewayProxyResult } {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody(event));
+  } catch {
+    return {
+      ok: false,
+      response: problemResponse({ statusCode: 400, error: 'BadRequest', message: 'the body is not JSON' }),
+    };
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const message = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+  return { ok: false, response: problemResponse({ statusCode: 400, error: 'BadRequest', message }) };
+}

@@ -27,13 +27,7 @@ export class S3DocumentObjectStore implements DocumentObjectStore {
     const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     if (!out.Body) throw new Error(`s3://${this.bucket}/${key} has no body`);
     const bytes = await out.Body.transformToByteArray();
-    const meta = out.Metadata ?? {};
-    const documentId = meta[META_DOCUMENT_ID];
-    const kind = DocumentKind.safeParse(meta[META_KIND]);
-    const metadata: UploadMetadata | undefined = documentId
-      ? { documentId, ...(kind.success ? { kind: kind.data } : {}) }
-      : undefined;
-    return { bytes, metadata };
+    return { bytes, metadata: uploadMetadataFromS3(out.Metadata ?? {}) };
   }
 
   async putJson(key: string, value: unknown): Promise<void> {
@@ -52,6 +46,13 @@ export class S3DocumentObjectStore implements DocumentObjectStore {
     if (!out.Body) throw new Error(`s3://${this.bucket}/${key} has no body`);
     return JSON.parse(await out.Body.transformToString('utf-8'));
   }
+}
+
+/** What intake signed into the upload as S3 user metadata (names without `x-amz-meta-`). */
+export function uploadMetadataFromS3(meta: Readonly<Record<string, string>>): UploadMetadata | undefined {
+  const documentId = meta[META_DOCUMENT_ID];
+  const kind = DocumentKind.safeParse(meta[META_KIND]);
+  return documentId ? { documentId, ...(kind.success ? { kind: kind.data } : {}) } : undefined;
 }
 
 export interface UploadUrlRequest {

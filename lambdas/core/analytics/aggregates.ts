@@ -86,6 +86,8 @@ export const AggregateIssue = {
   beyondRetainedHistory: 'beyondRetainedHistory',
   /** A loyalty tier or balance older than the one held: counts kept, the newer state wins. */
   staleLoyaltyState: 'staleLoyaltyState',
+  /** A return form with no readable order number: its reason is tallied, it counts as no order's return. */
+  documentWithoutOrder: 'documentWithoutOrder',
 } as const;
 export type AggregateIssue = (typeof AggregateIssue)[keyof typeof AggregateIssue];
 
@@ -191,6 +193,39 @@ export interface ProfileAggregates {
   /** recently applied event keys, oldest first */
   seen: string[];
   issues: Partial<Record<AggregateIssue, number>>;
+  /** processed return forms and claim letters by document id (document-aggregates.ts); absent until the first */
+  docs?: Record<string, DocumentEntry>;
+  /** totals of the oldest documents dropped from `docs` to bound the item size */
+  docsFolded?: FoldedDocuments;
+}
+
+/** One processed return form or claim letter (ReturnDocumentProcessed / ClaimDocumentProcessed). */
+export interface DocumentEntry {
+  /** r return form, c claim letter */
+  k: 'r' | 'c';
+  /** when the document was processed (the event's occurredAt), epoch ms */
+  at: number;
+  /** the order it names */
+  o?: string;
+  why?: ReasonCode;
+  /** claimed or stated amount, minor units of `cur` */
+  m?: number;
+  cur?: string;
+  /** a person confirmed or corrected its fields */
+  rv?: 1;
+  /** its order was folded into `folded`, which counts its return already */
+  f?: 1;
+}
+
+export interface FoldedDocuments {
+  returns: number;
+  claims: number;
+  /** claim amounts in the profile currency, minor units */
+  claimAmount: number;
+  reasons: Partial<Record<ReasonCode, number>>;
+  claimReasons: Partial<Record<ReasonCode, number>>;
+  /** the newest document folded: an older one arriving now cannot be checked for duplication */
+  horizon: number;
 }
 
 export function emptyAggregates(): ProfileAggregates {
@@ -510,6 +545,47 @@ export function countedRefunds(order: OrderEntry): {
   return { refunds, completed, returnedCost: Math.min(returnedUnits, order.units) * unitCost };
 }
 
+/**
+ * Return forms of each order still kept in detail, by order id: what `effectiveReturns` needs. Forms naming an
+ * order the profile has no entry for are not included (they count as unlinked, see metrics.ts).
+ */
+export function returnDocumentsByOrder(agg: ProfileAggregates): Map<string, DocumentEntry[]> {
+  const byOrder = new Map<string, DocumentEntry[]>();
+  for (const doc of Object.values(agg.docs ?? {})) {
+    if (doc.k !== 'r' || doc.f || doc.o === undefined || agg.orders[doc.o] === undefined) continue;
+    const list = byOrder.get(doc.o);
+    if (list) list.push(doc);
+    else byOrder.set(doc.o, [doc]);
+  }
+  return byOrder;
+}
+
+/**
+ * The completed returns of one order as the KPIs count them, joining the channel's returns and the processed
+ * return forms for the order. Derived at read time, so it is the same whichever arrives first.
+ * - The channel reported a completed return (OrderReturned): a form is that return's paperwork, not a second
+ *   return. It adds only its reason, and only where the channel gave none ('other').
+ * - No completed return from the channel: each form is a documented return of the order, with its reason
+ *   (the retailer received the paperwork; a channel without a returns feed still shows its returns).
+ * Refunds come from the channel only: a form states what the customer asks for, not what was paid back.
+ */
+export function effectiveReturns(
+  order: OrderEntry,
+  forms: readonly DocumentEntry[] = [],
+): { completed: number; documented: number; reasons: ReasonCode[] } {
+  const reasons: ReasonCode[] = [];
+  for (const r of Object.values(order.ret ?? {})) if (r.s === 'r') reasons.push(r.why);
+  if (reasons.length > 0) {
+    for (const form of forms) {
+      const unspecified = form.why === undefined || form.why === 'other' ? -1 : reasons.indexOf('other');
+      if (unspecified >= 0) reasons[unspecified] = form.why as ReasonCode;
+    }
+    return { completed: reasons.length, documented: 0, reasons };
+  }
+  for (const form of forms) reasons.push(form.why ?? 'other');
+  return { completed: forms.length, documented: forms.length, reasons };
+}
+
 /** Folds the oldest whole purchase days into `folded` until the order map is back under its bound. */
 function foldOldestDays(agg: ProfileAggregates, kpi: KpiConfig): void {
   const placed = Object.entries(agg.orders)
@@ -538,6 +614,7 @@ function foldOldestDays(agg: ProfileAggregates, kpi: KpiConfig): void {
   };
   // Fold a tenth more than needed so the sort and fold run once per many events, not on every one.
   let excess = Object.keys(agg.orders).length - Math.floor(kpi.maxOrdersKept * 0.9);
+  const forms = returnDocumentsByOrder(agg);
   let i = 0;
   while (excess > 0 && i < placed.length) {
     const day = dayOf(placed[i]![1].at);
@@ -552,13 +629,14 @@ function foldOldestDays(agg: ProfileAggregates, kpi: KpiConfig): void {
       if (order.disc > 0) folded.discounted += 1;
       folded.units += order.units;
       const r = countedRefunds(order);
-      if (r.completed > 0) folded.returnedOrders += 1;
+      const returned = effectiveReturns(order, forms.get(id));
+      if (returned.completed > 0) folded.returnedOrders += 1;
       folded.refunds += r.refunds;
       folded.returnedCost += r.returnedCost;
-      folded.returns += r.completed;
-      for (const ret of Object.values(order.ret ?? {})) {
-        if (ret.s === 'r') folded.reasons[ret.why] = (folded.reasons[ret.why] ?? 0) + 1;
-      }
+      folded.returns += returned.completed;
+      for (const why of returned.reasons) folded.reasons[why] = (folded.reasons[why] ?? 0) + 1;
+      // Its forms are now counted in the folded totals; kept (marked) so a redelivery stays a duplicate.
+      for (const form of forms.get(id) ?? []) form.f = 1;
       if (order.delay !== undefined && order.delay > 0) {
         folded.delayed += 1;
         folded.delayDays += order.delay;

@@ -3,7 +3,16 @@
  * definitions in kpi.ts. Money here is in major units of the profile currency.
  */
 import type { ReasonCode } from '../contracts/common.js';
-import { countedRefunds, DAY_MS, dayOf, orderSpend, type ProfileAggregates } from './aggregates.js';
+import {
+  countedRefunds,
+  DAY_MS,
+  dayOf,
+  effectiveReturns,
+  orderSpend,
+  type ProfileAggregates,
+  returnDocumentsByOrder,
+} from './aggregates.js';
+import { type DocumentMetrics, documentMetrics } from './document-aggregates.js';
 import type { KpiConfig } from './kpi.js';
 
 export interface ProfileMetrics {
@@ -24,7 +33,11 @@ export interface ProfileMetrics {
     readonly refunds: number;
     readonly rate: number;
     readonly reasons: Partial<Record<ReasonCode, number>>;
+    /** completed returns known only from a processed return form (no OrderReturned from the channel) */
+    readonly documented: number;
   };
+  /** processed return forms and claim letters (issue 5) */
+  readonly documents: DocumentMetrics;
   readonly delivery: {
     readonly delayedOrders: number;
     readonly meanDelayDays: number;
@@ -85,16 +98,21 @@ export function profileMetrics(agg: ProfileAggregates, kpi: KpiConfig, asOf: Dat
   let late = 0;
   let estimated = 0;
   const reasons: Partial<Record<ReasonCode, number>> = { ...(f?.reasons ?? {}) };
-  for (const order of Object.values(agg.orders)) {
+  const docs = documentMetrics(agg, asOf);
+  for (const [why, n] of Object.entries(docs.unlinkedReturnReasons) as [ReasonCode, number][]) {
+    reasons[why] = (reasons[why] ?? 0) + n;
+  }
+  const forms = returnDocumentsByOrder(agg);
+  let documented = 0;
+  for (const [id, order] of Object.entries(agg.orders)) {
     if (order.delay !== undefined && order.delay > 0) {
       delayed += 1;
       delayDays += order.delay;
     }
     if (order.late) late += 1;
-    for (const r of Object.values(order.ret ?? {})) {
-      if (r.s === 'q') requested += 1;
-      else reasons[r.why] = (reasons[r.why] ?? 0) + 1;
-    }
+    for (const r of Object.values(order.ret ?? {})) if (r.s === 'q') requested += 1;
+    const returned = effectiveReturns(order, forms.get(id));
+    for (const why of returned.reasons) reasons[why] = (reasons[why] ?? 0) + 1;
     // Returns for orders not yet seen wait for the order: a return rate over unknown orders means nothing.
     if (order.at === undefined) continue;
     orders += 1;
@@ -106,8 +124,9 @@ export function profileMetrics(agg: ProfileAggregates, kpi: KpiConfig, asOf: Dat
     if (order.est) estimated += 1;
     units += order.units;
     const r = countedRefunds(order);
-    if (r.completed > 0) returnedOrders += 1;
-    completed += r.completed;
+    if (returned.completed > 0) returnedOrders += 1;
+    completed += returned.completed;
+    documented += returned.documented;
     refunds += r.refunds;
     returnedCost += r.returnedCost;
   }
@@ -144,7 +163,8 @@ export function profileMetrics(agg: ProfileAggregates, kpi: KpiConfig, asOf: Dat
     discountedOrders: discounted,
     discountedShare: orders > 0 ? discounted / orders : 0,
     units,
-    returns: { completed, requested, returnedOrders, refunds: major(refunds), rate, reasons },
+    returns: { completed, requested, returnedOrders, refunds: major(refunds), rate, reasons, documented },
+    documents: docs,
     delivery: {
       delayedOrders: delayed,
       meanDelayDays: delayed > 0 ? delayDays / delayed : 0,

@@ -9,6 +9,7 @@ import { DAY_MS, dayOf, type ProfileAggregates } from './aggregates.js';
 import { type BetaPrior, fitBetaBinomial, shrunkRate, type Trials } from './beta-binomial.js';
 import { type BgNbdParams, type CustomerRfm, type FittedBgNbd, fitBgNbd, probabilityAlive } from './bgnbd.js';
 import { type ClvConfig, customerLifetimeValue, DEFAULT_CLV_CONFIG } from './clv.js';
+import { documentMetrics } from './document-aggregates.js';
 import { type FittedGammaGamma, fitGammaGamma, type GammaGammaParams } from './gamma-gamma.js';
 import type { KpiConfig } from './kpi.js';
 import { type ProfileMetrics, profileMetrics, repeatPurchaseSummary } from './metrics.js';
@@ -25,6 +26,11 @@ export interface FrictionWeights {
   /** added when tickets take longer than `slowResolutionHours` on average to resolve */
   readonly slowResolution: number;
   readonly slowResolutionHours: number;
+  /**
+   * per claim letter processed within `recentDays` (issue 5): a written complaint about goods or delivery.
+   * Optional so that stored configurations from before it keep working (absent: 0).
+   */
+  readonly perRecentClaim?: number;
 }
 
 export interface ScoringConfig {
@@ -55,6 +61,8 @@ export const DEFAULT_SCORING_CONFIG: ScoringConfig = {
     negativeSentimentBelow: -0.3,
     slowResolution: 0.5,
     slowResolutionHours: 72,
+    // One recent claim alone is about 0.21; with one recent delay about 0.57 (above the segment's 0.5).
+    perRecentClaim: 1.2,
   },
   shrinkageSegment: 'primaryChannel',
   minSegmentCustomers: 50,
@@ -294,8 +302,10 @@ export function scoreProfile(
   }
   const w = scoring.friction;
   const t = metrics.tickets;
+  const recentClaims = documentMetrics(agg, asOf, scoring.recentDays).recentClaims;
   const z =
     w.intercept +
+    (w.perRecentClaim ?? 0) * recentClaims +
     w.perRecentDelay * recentDelays +
     w.perOpenTicket * t.open +
     w.perUnsolvedTicket * t.unsolved +
@@ -310,6 +320,7 @@ export function scoreProfile(
       `${recentDelays} delayed deliveries in ${scoring.recentDays} days, ${t.open} open and ${t.unsolved} unresolved tickets`,
     );
   }
+  if (recentClaims > 0) evidence.push(`${recentClaims} claims in ${scoring.recentDays} days`);
   return {
     scores,
     metrics,

@@ -11,6 +11,7 @@ import {
   type FoldedHistory,
   type ProfileAggregates,
 } from './aggregates.js';
+import { applyDocumentEvent, type DocumentEvent, isDocumentEvent } from './document-aggregates.js';
 import type { KpiConfig } from './kpi.js';
 import { type FittedModels, type ScoringConfig, scoreProfile } from './models.js';
 import {
@@ -32,7 +33,8 @@ export interface ProfileAnalyticsState {
 export interface UpdateProfileAnalyticsInput {
   readonly customerId: string;
   readonly state: ProfileAnalyticsState | undefined;
-  readonly event: ChannelEvent;
+  /** a channel event, or a processed return form or claim letter (issue 5) */
+  readonly event: ChannelEvent | DocumentEvent;
   readonly kpi: KpiConfig;
   /** the stored fitted parameters; without them (before the first fit) only the aggregates update */
   readonly models?: FittedModels;
@@ -51,7 +53,10 @@ export interface UpdateProfileAnalyticsResult {
 }
 
 export function updateProfileAnalytics(input: UpdateProfileAnalyticsInput): UpdateProfileAnalyticsResult {
-  const applied = applyChannelEvent(input.state?.aggregates, input.event, input.kpi);
+  const event = input.event;
+  const applied = isDocumentEvent(event)
+    ? applyDocumentEvent(input.state?.aggregates, event, input.kpi)
+    : applyChannelEvent(input.state?.aggregates, event, input.kpi);
   const segments = input.state?.segments ?? EMPTY_SEGMENT_STATE;
   const models = input.models;
   if (applied.outcome === 'duplicate' || !models) {
@@ -163,6 +168,31 @@ export function mergeAggregates(
   }
   if (merged.folded)
     out.folded = out.folded ? addFolded(out.folded, merged.folded) : structuredClone(merged.folded);
+  // Documents are keyed by document id, so one both profiles hold counts once (the survivor's copy wins).
+  if (merged.docs) out.docs = { ...structuredClone(merged.docs), ...(out.docs ?? {}) };
+  if (merged.docsFolded) {
+    const a = out.docsFolded;
+    const b = merged.docsFolded;
+    out.docsFolded = a
+      ? {
+          returns: a.returns + b.returns,
+          claims: a.claims + b.claims,
+          claimAmount: a.claimAmount + b.claimAmount,
+          reasons: addCounts(a.reasons, b.reasons),
+          claimReasons: addCounts(a.claimReasons, b.claimReasons),
+          horizon: Math.max(a.horizon, b.horizon),
+        }
+      : structuredClone(b);
+  }
+  return out;
+}
+
+function addCounts<K extends string>(
+  a: Partial<Record<K, number>>,
+  b: Partial<Record<K, number>>,
+): Partial<Record<K, number>> {
+  const out: Partial<Record<K, number>> = { ...a };
+  for (const [k, n] of Object.entries(b) as [K, number][]) out[k] = (out[k] ?? 0) + n;
   return out;
 }
 

@@ -1,5 +1,6 @@
 import type { ModelParameters } from './model.js';
 import { DEFAULT_MODEL } from './model.js';
+import { DEFAULT_SURVIVORSHIP, type SurvivorshipConfig } from './survivorship.js';
 
 export interface EmailProviderRule {
   /** The provider ignores dots in the local part (Gmail). */
@@ -34,6 +35,8 @@ export interface IdentityConfig {
   readonly noIdentifier: 'anonymous' | 'reject';
   /** Birth years before this are taken as data errors (low, so historical records keep their dates). */
   readonly minBirthYear: number;
+  /** Which value of each attribute the golden record keeps (survivorship.ts); default: the most recent verified. */
+  readonly survivorship: SurvivorshipConfig;
 }
 
 export const DEFAULT_EMAIL_PROVIDERS: Readonly<Record<string, EmailProviderRule>> = {
@@ -65,6 +68,7 @@ export const DEFAULT_IDENTITY_CONFIG: IdentityConfig = {
   maxBlockSize: 60,
   noIdentifier: 'anonymous',
   minBirthYear: 1500,
+  survivorship: DEFAULT_SURVIVORSHIP,
 };
 
 export function identityConfig(overrides: Partial<IdentityConfig> = {}): IdentityConfig {

@@ -153,6 +153,21 @@ export class InMemoryIdentityStore implements IdentityStore {
     return { ok: true };
   }
 
+  async notePendingMerge(recordKey: string, mergedId: string): Promise<void> {
+    const record = this.records.get(recordKey);
+    if (record === undefined) return;
+    const pending = new Set([...(record.pendingMerges ?? []), mergedId]);
+    this.records.set(recordKey, { ...record, pendingMerges: [...pending].sort() });
+  }
+
+  async clearPendingMerges(recordKey: string, mergedIds: readonly string[]): Promise<void> {
+    const record = this.records.get(recordKey);
+    if (record?.pendingMerges === undefined) return;
+    const { pendingMerges, ...rest } = record;
+    const left = pendingMerges.filter((id) => !mergedIds.includes(id));
+    this.records.set(recordKey, left.length > 0 ? { ...rest, pendingMerges: left } : rest);
+  }
+
   async addReview(item: ReviewItem): Promise<void> {
     this.reviews.push(item);
   }

@@ -256,7 +256,8 @@ export async function resolveIdentity(
     return {
       outcome: 'known',
       customerId: root.customerId,
-      mergedIds: [],
+      // Merges an earlier pass of this record made but whose handover was never confirmed (it stopped).
+      mergedIds: existing.pendingMerges ?? [],
       reviews: [],
       flags,
       candidatesCompared: 0,
@@ -397,6 +398,8 @@ export async function resolveIdentity(
       const result = await store.redirectCustomer(absorbed.customerId, survivor.customerId, absorbed.summary);
       cache.clear();
       if (result.ok) {
+        // Noted at once: if this pass stops now, the redelivery still hands the merge over (see 'known').
+        await store.notePendingMerge(input.recordKey, absorbed.customerId);
         mergedIds.push(absorbed.customerId);
         return;
       }

@@ -1,9 +1,16 @@
+import type { OutgoingEvent } from '../contracts/envelope.js';
+import {
+  CustomerErasedDetail,
+  CustomerSplitDetail,
+  CustomersMergedDetail,
+} from '../contracts/internal-events.js';
+import { InternalEventType, InternalSource } from '../contracts/names.js';
 import type { Clock } from '../ports.js';
 import { systemClock } from '../ports.js';
 import { blockingKeys } from './blocking.js';
 import type { IdentityConfig } from './config.js';
 import type { ProfileStore } from './profile.js';
-import { newCustomerId, rootOf, summaryOf } from './resolve.js';
+import { fingerprint, newCustomerId, rootOf, summaryOf } from './resolve.js';
 import type { IdentityStore } from './store.js';
 
 export interface SplitResult {
@@ -95,4 +102,60 @@ export async function eraseCustomer(
     await profiles.deleteProfile(id);
   }
   return { customerId: root.customerId, recordKeys };
+}
+
+/*
+ * What a split, an accepted review and an erasure announce on the bus, so that downstream consumers (Odoo
+ * sync, analytics) learn of them as they learn of the merges the identity consumer makes. Event ids are
+ * derived from what happened, so publishing the same change twice gives the same id (consumers dedupe).
+ */
+const eventId = (kind: string, parts: readonly string[]) =>
+  `${kind}-${fingerprint({ given: parts.join('|') })}`;
+
+export function customerSplitEvent(result: SplitResult, at: Date): OutgoingEvent<CustomerSplitDetail> {
+  return {
+    source: InternalSource.identity,
+    detailType: InternalEventType.CustomerSplit,
+    detail: CustomerSplitDetail.parse({
+      schemaVersion: 1,
+      eventId: eventId('split', [result.fromCustomerId, result.newCustomerId, ...result.recordKeys]),
+      occurredAt: at.toISOString(),
+      fromCustomerId: result.fromCustomerId,
+      newCustomerId: result.newCustomerId,
+      recordKeys: result.recordKeys,
+    }),
+  };
+}
+
+/** An accepted possible match merges two profiles: the same CustomersMerged the consumer sends for a link. */
+export function reviewMergedEvent(
+  item: { readonly recordKey: string; readonly evidence: { readonly total: number } },
+  decision: { readonly survivorId: string; readonly mergedId: string },
+  at: Date,
+): OutgoingEvent<CustomersMergedDetail> {
+  return {
+    source: InternalSource.identity,
+    detailType: InternalEventType.CustomersMerged,
+    detail: CustomersMergedDetail.parse({
+      schemaVersion: 1,
+      eventId: eventId('merge', [decision.survivorId, decision.mergedId, item.recordKey, 'review']),
+      occurredAt: at.toISOString(),
+      survivorId: decision.survivorId,
+      mergedIds: [decision.mergedId],
+      trigger: { recordKey: item.recordKey.slice(0, 300), matchWeight: item.evidence.total },
+    }),
+  };
+}
+
+export function customerErasedEvent(customerId: string, at: Date): OutgoingEvent<CustomerErasedDetail> {
+  return {
+    source: InternalSource.identity,
+    detailType: InternalEventType.CustomerErased,
+    detail: CustomerErasedDetail.parse({
+      schemaVersion: 1,
+      eventId: eventId('erase', [customerId]),
+      occurredAt: at.toISOString(),
+      customerId,
+    }),
+  };
 }

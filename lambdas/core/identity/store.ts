@@ -16,6 +16,11 @@ export interface StoredRecord {
   readonly decision?: DecisionSummary;
   /** Set on the tombstone left by an erasure: the record's data is gone and must not come back. */
   readonly erasedAt?: string;
+  /**
+   * Profiles this record merged away whose handover (the profile fold and CustomersMerged) is not yet
+   * confirmed: a pass that stopped after the merge leaves them here, and the redelivery finishes the job.
+   */
+  readonly pendingMerges?: readonly string[];
 }
 
 export interface DecisionSummary {
@@ -111,6 +116,10 @@ export interface IdentityStore {
     intoId: string,
     fromSummary: ClusterSummary,
   ): Promise<{ ok: true } | { ok: false; mergedInto: string }>;
+  /** Notes on the record that it merged `mergedId` away (see StoredRecord.pendingMerges), idempotent. */
+  notePendingMerge(recordKey: string, mergedId: string): Promise<void>;
+  /** The consumer has handed these merges over: forget them, idempotent. */
+  clearPendingMerges(recordKey: string, mergedIds: readonly string[]): Promise<void>;
   addReview(item: ReviewItem): Promise<void>;
   /**
    * Right to erasure: replaces the record by a tombstone (no personal data), removes its block entries and

@@ -1,0 +1,178 @@
+/**
+ * Documents arrive locally as in the cloud: `POST /documents` answers with a pre-signed S3 PUT URL, the PUT
+ * to the local S3 endpoint stores the file and puts S3's "Object Created" event on the bus, and the routing
+ * table's document-uploads route starts the document workflow. All over HTTP against the local runtime.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InternalSource } from '../../../lambdas/core/contracts/names.js';
+import type { Clock } from '../../../lambdas/core/ports.js';
+import { renderDemoPdf } from '../../../local/document-reader/demo-documents.js';
+import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
+import { demoReturnForm } from '../../unit/documents/demo-fixtures.js';
+
+const UPLOAD_ROUTE = 'document-uploads-to-workflow';
+
+/** The runtime's clock, which a test moves forward to let a URL expire. */
+let clockOffsetMs = 0;
+const clock: Clock = { now: () => new Date(Date.now() + clockOffsetMs) };
+
+let runtime: LocalRuntime;
+let pdf: Uint8Array;
+const published: { source: string; detail: Record<string, unknown> }[] = [];
+
+interface IntakeAnswer {
+  documentId: string;
+  key: string;
+  upload: { method: string; url: string; headers: Record<string, string>; expiresAt: string };
+}
+
+async function intake(body: Record<string, unknown>): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${runtime.api.url}/documents`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+async function announce(fileName = 'return-form.pdf'): Promise<IntakeAnswer> {
+  const { status, json } = await intake({
+    kind: 'return',
+    fileName,
+    contentType: 'application/pdf',
+    orderId: demoReturnForm.orderNumber,
+  });
+  expect(status).toBe(201);
+  return json as IntakeAnswer;
+}
+
+async function put(url: string, bytes: Uint8Array, contentType = 'application/pdf') {
+  const response = await fetch(url, { method: 'PUT', headers: { 'content-type': contentType }, body: bytes });
+  return { status: response.status, text: await response.text() };
+}
+
+const uploadsDelivered = () => runtime.bus.stats()[UPLOAD_ROUTE]?.delivered ?? 0;
+const inBucket = (key: string) =>
+  runtime.documents.objects.size(key).then(
+    () => true,
+    () => false,
+  );
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ clock, bus: { retryBaseDelayMs: 1 } });
+  runtime.bus.subscribe(
+    {
+      name: 'test-documents-probe',
+      consumer: 'documents',
+      description: 'what the document workflow publishes',
+      pattern: { source: [InternalSource.documents] },
+      retry: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
+    },
+    async (event) => {
+      published.push({ source: event.source, detail: event.detail as Record<string, unknown> });
+    },
+  );
+  pdf = await renderDemoPdf(demoReturnForm);
+});
+afterAll(async () => runtime?.stop());
+
+describe('document intake over HTTP', () => {
+  it('reads a return form sent through intake, the pre-signed PUT and the Object Created event', async () => {
+    // Prepare
+    const before = uploadsDelivered();
+    const announced = await announce();
+    // Act
+    const uploaded = await put(announced.upload.url, pdf);
+    const settled = await runtime.documents.settled(announced.documentId);
+    // Assess: the URL points at the local S3 endpoint, the route delivered the event, the form was read
+    expect(announced.upload.url.startsWith(runtime.documentIntake.s3.url)).toBe(true);
+    expect(uploaded.status).toBe(200);
+    expect(settled.record).toMatchObject({
+      documentId: announced.documentId,
+      status: 'PROCESSED',
+      fileName: 'return-form.pdf',
+      declaredKind: 'return',
+      orderIdHint: demoReturnForm.orderNumber,
+    });
+    expect(settled.record.extraction?.fields.orderNumber?.value).toBe(demoReturnForm.orderNumber);
+    expect(uploadsDelivered()).toBe(before + 1);
+    expect(published.some((e) => e.detail.documentId === announced.documentId)).toBe(true);
+  });
+
+  it('refuses a tampered URL with 403, stores nothing and starts nothing', async () => {
+    // Prepare
+    const announced = await announce();
+    const other = await announce('other.pdf');
+    const url = new URL(announced.upload.url);
+    const signature = url.searchParams.get('X-Amz-Signature') as string;
+    const flipped = new URL(url);
+    flipped.searchParams.set(
+      'X-Amz-Signature',
+      `${signature.slice(0, -1)}${signature.endsWith('0') ? '1' : '0'}`,
+    );
+    const relabelled = new URL(url);
+    relabelled.searchParams.set('x-amz-meta-document-kind', 'invoice');
+    // the same signature on another document's key
+    const moved = new URL(other.upload.url);
+    moved.searchParams.set('X-Amz-Signature', signature);
+    const unsigned = new URL(url.pathname, url.origin);
+    const before = uploadsDelivered();
+    // Act
+    const answers = [
+      await put(flipped.href, pdf),
+      await put(relabelled.href, pdf),
+      await put(moved.href, pdf),
+      await put(announced.upload.url, pdf, 'image/png'),
+      await put(unsigned.href, pdf),
+    ];
+    // Assess
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403, 403]);
+    expect(answers[0]?.text).toContain('<Code>SignatureDoesNotMatch</Code>');
+    expect(answers[4]?.text).toContain('not pre-signed');
+    expect(await inBucket(announced.key)).toBe(false);
+    expect(await inBucket(other.key)).toBe(false);
+    expect((await runtime.documents.store.get(announced.documentId))?.status).toBe('RECEIVED');
+    await runtime.bus.drain();
+    expect(uploadsDelivered()).toBe(before);
+  });
+
+  it('refuses an expired URL with 403, and the document stays announced for a fresh URL', async () => {
+    // Prepare
+    const announced = await announce();
+    clockOffsetMs = 16 * 60 * 1000; // the intake's URLs live 15 minutes
+    // Act
+    let answer: { status: number; text: string };
+    try {
+      answer = await put(announced.upload.url, pdf);
+    } finally {
+      clockOffsetMs = 0;
+    }
+    // Assess
+    expect(answer.status).toBe(403);
+    expect(answer.text).toContain('Request has expired');
+    expect(await inBucket(announced.key)).toBe(false);
+    expect((await runtime.documents.store.get(announced.documentId))?.status).toBe('RECEIVED');
+  });
+
+  it('refuses an unsupported type at intake and an oversize file at the PUT, each naming the problem', async () => {
+    // Prepare
+    const png = (await intake({ kind: 'claim', fileName: 'scan.png', contentType: 'image/png' }))
+      .json as IntakeAnswer;
+    const oversize = new Uint8Array(10 * 1024 * 1024 + 1);
+    // Act
+    const unsupported = await intake({
+      kind: 'claim',
+      fileName: 'letter.docx',
+      contentType: 'application/msword',
+    });
+    const tooLarge = await put(png.upload.url, oversize, 'image/png');
+    // Assess
+    expect(unsupported.status).toBe(400);
+    expect(JSON.stringify(unsupported.json)).toContain('contentType');
+    expect(tooLarge.status).toBe(400);
+    expect(tooLarge.text).toContain('<Code>EntityTooLarge</Code>');
+    expect(tooLarge.text).toContain(`${10 * 1024 * 1024} bytes`);
+    expect(await inBucket(png.key)).toBe(false);
+    expect((await runtime.documents.store.get(png.documentId))?.status).toBe('RECEIVED');
+  });
+});
