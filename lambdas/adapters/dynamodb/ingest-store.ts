@@ -1,4 +1,6 @@
 import {
+  BatchWriteCommand,
+  type BatchWriteCommandOutput,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -60,16 +62,30 @@ export class DynamoEventLedger implements EventLedger {
     }
   }
 
-  async markPublished(key: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: ledgerKey(key),
-        UpdateExpression: 'SET #status = :published',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':published': 'PUBLISHED' },
-      }),
-    );
+  async markPublished(keys: readonly string[], receivedAt: Date): Promise<void> {
+    // Unconditional puts are safe: only this delivery holds these claims. BatchWrite takes 25 at a time.
+    const items = keys.map((key) => ({
+      PutRequest: {
+        Item: {
+          ...ledgerKey(key),
+          status: 'PUBLISHED',
+          claimedAt: receivedAt.getTime(),
+          expiresAt: Math.floor(receivedAt.getTime() / 1000) + LEDGER_TTL_DAYS * 86_400,
+        },
+      },
+    }));
+    for (let i = 0; i < items.length; i += 25) {
+      let pending: typeof items | undefined = items.slice(i, i + 25);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 8)
+          throw new Error(`DynamoDB left ${pending.length} ledger writes unprocessed after 8 retries`);
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+        const out: BatchWriteCommandOutput = await this.doc.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = out.UnprocessedItems?.[this.tableName] as typeof items | undefined;
+      }
+    }
   }
 
   async release(key: string): Promise<void> {

@@ -131,12 +131,13 @@ export async function ingestEvents(
       time: String(c.detail.occurredAt),
     })),
   );
+  const published: string[] = [];
   await Promise.all(
     toPublish.map(async (candidate, i) => {
       const outcome = outcomes[i];
       const eventId = candidate.detail.eventId;
       if (outcome?.ok) {
-        await deps.ledger.markPublished(candidate.ledgerKey);
+        published.push(candidate.ledgerKey);
         verdicts[candidate.index] = { index: candidate.index, status: 'accepted', eventId };
       } else {
         await deps.ledger.release(candidate.ledgerKey);
@@ -151,6 +152,8 @@ export async function ingestEvents(
       }
     }),
   );
+  // If this write fails the sender gets an error and re-sends: the claims are PENDING, so it publishes again.
+  if (published.length > 0) await deps.ledger.markPublished(published, receivedAt);
   return verdicts;
 }
 

@@ -4,7 +4,8 @@ export type ClaimResult = 'claimed' | 'already-published' | 'pending';
 export interface EventLedger {
   /** Claims the key for publishing. `pending` means an earlier attempt did not confirm: publish again. */
   claim(key: string, receivedAt: Date): Promise<ClaimResult>;
-  markPublished(key: string): Promise<void>;
+  /** Confirms the keys this delivery claimed and published (one batched write for the whole request). */
+  markPublished(keys: readonly string[], receivedAt: Date): Promise<void>;
   /** Gives the key back after a failed publish, so the sender's retry is not taken for a duplicate. */
   release(key: string): Promise<void>;
 }
