@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { DynamoIdentityStore } from '../lambdas/adapters/dynamodb/identity-store.js';
+import { type CapacityMeter, DynamoIdentityStore } from '../lambdas/adapters/dynamodb/identity-store.js';
 import { DynamoFittedModelStore } from '../lambdas/adapters/dynamodb/model-store.js';
 import { kpiConfig } from '../lambdas/core/analytics/kpi.js';
 import { FittedModelCache } from '../lambdas/core/analytics/model-store.js';
@@ -32,7 +32,11 @@ export function lambdaTarget(functionName: string, handler: EventHandler): Event
  * Every consumer of the routing table, built from local adapters: the one place where they are chosen,
  * mirroring the AWS composition roots in `lambdas/<function>/index.ts`.
  */
-export function createLocalConsumers(ctx: LocalContext): Partial<Record<ConsumerId, EventTarget>> {
+export function createLocalConsumers(ctx: LocalContext): {
+  readonly consumers: Partial<Record<ConsumerId, EventTarget>>;
+  /** Request units the identity consumer consumed, as DynamoDB reported them. */
+  readonly identityCapacity: CapacityMeter;
+} {
   const identityStore = new DynamoIdentityStore(ctx.dynamo.doc, ctx.dynamo.tables.customers);
   // Scores use the stored fit (tessera analytics fit); the cache reads it once and again when stale.
   const models = new FittedModelCache(
@@ -49,9 +53,12 @@ export function createLocalConsumers(ctx: LocalContext): Partial<Record<Consumer
     analytics: createProfileAnalyticsHook({ models: () => models.current(), kpi: kpiConfig() }),
   });
   return {
-    identity: lambdaTarget('tessera-identity', (async (event: never, context: never) => {
-      await models.refreshIfStale();
-      return identity(event, context);
-    }) as EventHandler),
+    consumers: {
+      identity: lambdaTarget('tessera-identity', (async (event: never, context: never) => {
+        await models.refreshIfStale();
+        return identity(event, context);
+      }) as EventHandler),
+    },
+    identityCapacity: identityStore.capacity,
   };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
-import { DynamoIdentityStore } from '../lambdas/adapters/dynamodb/identity-store.js';
+import { type CapacityMeter, DynamoIdentityStore } from '../lambdas/adapters/dynamodb/identity-store.js';
 import { DynamoEventLedger, DynamoRejectedEventStore } from '../lambdas/adapters/dynamodb/ingest-store.js';
 import { EventBridgePublisher } from '../lambdas/adapters/eventbridge/event-publisher.js';
 import { StaticSourceKeys } from '../lambdas/adapters/secrets/source-keys.js';
@@ -78,6 +78,8 @@ export interface LocalRuntime {
   readonly odoo: OdooConnection;
   /** Routes of the routing table that have no local consumer yet. */
   readonly unconsumedRoutes: readonly string[];
+  /** DynamoDB request units the identity consumer used: what the same stream would cost on AWS. */
+  readonly identityCapacity: CapacityMeter;
   stop(): Promise<void>;
 }
 
@@ -130,8 +132,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     logger: logger('tessera-odoo-sync'),
     contacts: new ProfileContactReader(new DynamoIdentityStore(dynamo.doc, dynamo.tables.customers)),
   });
+  const local = createLocalConsumers({ dynamo, publisher, clock, logger });
   const consumers = {
-    ...createLocalConsumers({ dynamo, publisher, clock, logger }),
+    ...local.consumers,
     interventions: interventions.consumer,
     documents: documents.busTarget,
     'odoo-sync': lambdaTarget('tessera-odoo-sync', odooSync.handler as never),
@@ -212,6 +215,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   return {
     dynamo,
     bus,
+    identityCapacity: local.identityCapacity,
     api,
     publisher,
     ledger,

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { isReadMethod } from '../../lambdas/adapters/odoo/odoo-gateway.js';
+import { costPerMillionEvents, IDENTITY_CONSUMER_LAMBDA } from '../../lambdas/core/identity/pricing.js';
 import type { ChannelEventLine } from '../../local/channel-client.js';
 import { type DemoStream, demoEventStream } from '../../local/demo.js';
 import { fitModelsNow, writeLocalReport } from '../../local/demo-analytics.js';
@@ -226,6 +227,17 @@ function printSummary(
   if (documents) {
     console.log(
       `  documents          ${documents.submitted} read: ${documents.processed} processed, ${documents.needsReview} for review, ${documents.failed} failed; ${documents.matchingIntent} as the customer meant`,
+    );
+  }
+  if (totals.accepted > 0) {
+    const read = runtime.identityCapacity.read / totals.accepted;
+    const write = runtime.identityCapacity.write / totals.accepted;
+    const cost = costPerMillionEvents(
+      { readPerEvent: read, writePerEvent: write },
+      { ...IDENTITY_CONSUMER_LAMBDA, busEventsPerEvent: runtime.bus.published / totals.accepted },
+    );
+    console.log(
+      `  identity cost      ${read.toFixed(2)} read and ${write.toFixed(2)} write units per event (as DynamoDB reported them): $${cost.total.toFixed(2)} per million events on AWS on-demand prices`,
     );
   }
   const writes = runtime.odoo.standIn?.received.filter((r) => r.method && !isReadMethod(r.method)).length;

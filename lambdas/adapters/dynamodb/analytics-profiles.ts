@@ -13,6 +13,7 @@ import {
   type StoredProfileAnalytics,
 } from '../../core/analytics/profile-scan.js';
 import { isConditionFailure } from './conditions.js';
+import { packJson, unpackJson } from './packed-json.js';
 
 export class DynamoAnalyticsProfiles implements ProfileReader, ProfileAnalyticsWriter {
   /** read capacity the scans consumed, as DynamoDB reports it */
@@ -50,7 +51,7 @@ export class DynamoAnalyticsProfiles implements ProfileReader, ProfileAnalyticsW
         }
         if (pk === mergedPk) continue;
         const customerId = (item.customerId as string | undefined) ?? pk.slice('CUS#'.length);
-        const state = asProfileAnalyticsState(item.aggregates, `profile ${customerId}`);
+        const state = asProfileAnalyticsState(unpackJson(item.aggregates), `profile ${customerId}`);
         if (state === undefined) continue;
         yield { customerId, state, version: Number(item.version ?? 0) };
       }
@@ -71,7 +72,11 @@ export class DynamoAnalyticsProfiles implements ProfileReader, ProfileAnalyticsW
           Key: { pk: `CUS#${customerId}`, sk: 'PROFILE' },
           UpdateExpression: 'SET aggregates = :s, version = :next',
           ConditionExpression: 'version = :v',
-          ExpressionAttributeValues: { ':s': state, ':v': expectedVersion, ':next': expectedVersion + 1 },
+          ExpressionAttributeValues: {
+            ':s': packJson(state),
+            ':v': expectedVersion,
+            ':next': expectedVersion + 1,
+          },
         }),
       );
       return true;

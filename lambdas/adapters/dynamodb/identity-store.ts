@@ -40,6 +40,7 @@ import type {
   StoredRecord,
 } from '../../core/identity/store.js';
 import { isConditionFailure } from './conditions.js';
+import { packJson, unpackJson } from './packed-json.js';
 
 /** Read and write request units consumed, as DynamoDB reports them (ReturnConsumedCapacity TOTAL). */
 export class CapacityMeter {
@@ -56,6 +57,7 @@ const TOTAL = 'TOTAL' as const;
 
 export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   readonly capacity = new CapacityMeter();
+  private readonly termCounts = new TermCountCache();
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -216,19 +218,22 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   private async countTerms(a: NormalisedAttributes, delta: number): Promise<void> {
     // The record count is kept by sampling: one record in TOTAL_SHARDS adds TOTAL_SHARDS to a random shard.
     const sampled = Math.random() < 1 / TOTAL_SHARDS;
+    this.termCounts.counted(delta);
     const keys = [
       ...(sampled ? [totalShard()] : []),
       ...(a.given ? [`TF#g#${a.given}`] : []),
       ...(a.family ? [`TF#f#${a.family}`] : []),
     ];
     await Promise.all(
-      keys.map((pk) =>
-        this.update({
+      keys.map(async (pk) => {
+        const updated = await this.update({
           Key: { pk, sk: 'TF' },
           UpdateExpression: 'ADD n :d',
           ExpressionAttributeValues: { ':d': pk.startsWith('TF#total#') ? delta * TOTAL_SHARDS : delta },
-        }),
-      ),
+          ReturnValues: 'UPDATED_NEW',
+        });
+        this.termCounts.remember(pk, Number(updated?.n ?? 0));
+      }),
     );
   }
 
@@ -260,24 +265,33 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   }
 
   async termFrequencies(a: NormalisedAttributes): Promise<TermFrequencies> {
+    const names = [...(a.given ? [`TF#g#${a.given}`] : []), ...(a.family ? [`TF#f#${a.family}`] : [])];
+    // A new record's counts came back from its own count update a moment ago: read only what is missing.
+    const missing = names.filter((pk) => this.termCounts.get(pk) === undefined);
     const shard = totalShard();
-    const keys = [shard, ...(a.given ? [`TF#g#${a.given}`] : []), ...(a.family ? [`TF#f#${a.family}`] : [])];
-    const out = await this.doc.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [this.tableName]: { Keys: keys.map((pk) => ({ pk, sk: 'TF' })), ProjectionExpression: 'pk, n' },
-        },
-        ReturnConsumedCapacity: TOTAL,
-      }),
-    );
-    this.capacity.add(out.ConsumedCapacity, 'read');
-    const counts = new Map(
-      (out.Responses?.[this.tableName] ?? []).map((i) => [i.pk as string, Number(i.n ?? 0)]),
-    );
+    if (this.termCounts.total() === undefined) missing.push(shard);
+    const counts = new Map<string, number>();
+    if (missing.length > 0) {
+      const out = await this.doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [this.tableName]: {
+              Keys: missing.map((pk) => ({ pk, sk: 'TF' })),
+              ProjectionExpression: 'pk, n',
+            },
+          },
+          ReturnConsumedCapacity: TOTAL,
+        }),
+      );
+      this.capacity.add(out.ConsumedCapacity, 'read');
+      for (const i of out.Responses?.[this.tableName] ?? []) counts.set(i.pk as string, Number(i.n ?? 0));
+      if (missing.includes(shard)) this.termCounts.rememberTotal((counts.get(shard) ?? 0) * TOTAL_SHARDS);
+    }
+    const countOf = (pk: string) => counts.get(pk) ?? this.termCounts.get(pk) ?? 0;
     return {
       // One random shard of the record count, scaled: cheaper than reading them all, close enough for a frequency.
-      total: (counts.get(shard) ?? 0) * TOTAL_SHARDS,
-      count: (c, value) => counts.get(`TF#${c === 'given' ? 'g' : 'f'}#${value}`) ?? 0,
+      total: this.termCounts.total() ?? 0,
+      count: (c, value) => countOf(`TF#${c === 'given' ? 'g' : 'f'}#${value}`),
     };
   }
 
@@ -531,13 +545,27 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   async getProfile(customerId: string): Promise<CustomerProfile | undefined> {
     const item = await this.get(`CUS#${customerId}`, 'PROFILE');
     if (item === undefined) return undefined;
-    const { pk: _pk, sk: _sk, ...profile } = item;
-    return profile as unknown as CustomerProfile;
+    const { pk: _pk, sk: _sk, body, aggregates, ...plain } = item;
+    return {
+      ...(body === undefined ? plain : (unpackJson(body) as object)),
+      customerId: item.customerId,
+      version: item.version,
+      ...(aggregates !== undefined ? { aggregates: unpackJson(aggregates) } : {}),
+    } as unknown as CustomerProfile;
   }
 
   async putProfile(profile: CustomerProfile, expectedVersion: number): Promise<boolean> {
+    const { customerId, version, aggregates, ...body } = profile;
     return this.put(
-      { ...profile, pk: `CUS#${profile.customerId}`, sk: 'PROFILE' },
+      {
+        pk: `CUS#${customerId}`,
+        sk: 'PROFILE',
+        customerId,
+        version,
+        body: packJson(body),
+        // Apart from the body, because the nightly fit rewrites it alone (analytics-profiles.ts).
+        ...(aggregates !== undefined ? { aggregates: packJson(aggregates) } : {}),
+      },
       expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :v',
       expectedVersion === 0 ? undefined : { ':v': expectedVersion },
     );
@@ -549,6 +577,41 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
  * DynamoDB partition accepts about 1,000 writes a second).
  */
 const TOTAL_SHARDS = 8;
+
+/**
+ * Name counts this container saw a moment ago, and the record total for a minute. Frequencies only weigh
+ * evidence (a rare surname says more), so a count a few seconds old changes nothing that matters, and
+ * reusing it saves a read on most new records.
+ */
+class TermCountCache {
+  private readonly counts = new Map<string, { n: number; at: number }>();
+  private totalEstimate: { n: number; at: number } | undefined;
+
+  /** Records this container counted in or out since the total was read: the total follows its own writes. */
+  counted(delta: number): void {
+    if (this.totalEstimate) this.totalEstimate.n += delta;
+  }
+
+  remember(pk: string, n: number): void {
+    if (pk.startsWith('TF#total#')) return;
+    if (this.counts.size >= 10_000) this.counts.clear();
+    this.counts.set(pk, { n, at: Date.now() });
+  }
+
+  get(pk: string): number | undefined {
+    const c = this.counts.get(pk);
+    return c !== undefined && Date.now() - c.at < 10_000 ? c.n : undefined;
+  }
+
+  rememberTotal(n: number): void {
+    this.totalEstimate = { n, at: Date.now() };
+  }
+
+  total(): number | undefined {
+    const t = this.totalEstimate;
+    return t !== undefined && Date.now() - t.at < 60_000 ? t.n : undefined;
+  }
+}
 const totalShard = () => `TF#total#${Math.floor(Math.random() * TOTAL_SHARDS)}`;
 
 type CompactComparison = [ComparisonEvidence['comparison'], string, number, string?];

@@ -14,6 +14,9 @@ export const AWS_PRICES = {
   eventBridgePerMillionCustomEvents: 1.0,
 } as const;
 
+/** The identity consumer's Lambda as lib/constructs/identity.ts deploys it, and a billed time per event. */
+export const IDENTITY_CONSUMER_LAMBDA = { lambdaMemoryGb: 1, lambdaMsPerEvent: 60 } as const;
+
 export interface CostAssumptions {
   /** Lambda memory for the identity consumer. */
   readonly lambdaMemoryGb: number;
