@@ -21,7 +21,8 @@ import type { DetailType } from '../core/contracts/names.js';
 import { describeIssues, validateDetail } from '../core/contracts/registry.js';
 import { type CustomerProfile, updateProfile } from '../core/identity/profile.js';
 import { rootOf } from '../core/identity/resolve.js';
-import type { IdentityHandlerDependencies, IdentityHandlerResult } from './handler.js';
+import { documentRecordKey } from '../core/identity/source-record.js';
+import { handOverMerges, type IdentityHandlerDependencies, type IdentityHandlerResult } from './handler.js';
 import { outboxOf, publishOutbox, withOutbox } from './outbox.js';
 
 /** The explicit rules for a document that enriches no profile; each is logged under this name. */
@@ -63,10 +64,22 @@ export async function enrichFromDocument(
     deps.logger.info('document for a customer with no records left: nothing to enrich', { ...ids, rule });
     return { status: 'unlinked', reason: rule };
   }
+  // Resolving the document's details may have merged two profiles: hand that merge over here.
+  const recordKey = documentRecordKey(detail.documentId);
+  const mergedIds = (await deps.identity.getRecord(recordKey))?.pendingMerges ?? [];
+  const merges =
+    mergedIds.length > 0
+      ? await handOverMerges(deps, {
+          survivorId: customerId,
+          mergedIds,
+          recordKey,
+          eventKey: `documents#${detail.eventId}`,
+        })
+      : [];
   const now = deps.clock.now();
   let pending: readonly OutgoingEvent[] = [];
   const written = await updateProfile(deps.profiles, customerId, (current) => {
-    pending = outboxOf(current);
+    pending = [...outboxOf(current), ...merges];
     const applied = analytics.apply({
       state: current?.aggregates,
       customerId,
@@ -74,7 +87,8 @@ export async function enrichFromDocument(
       detail,
       now,
     });
-    if (applied.outcome === 'duplicate') return undefined;
+    if (applied.outcome === 'duplicate')
+      return merges.length > 0 && current ? withOutbox(current, pending) : undefined;
     const base: CustomerProfile = current ?? {
       // The workflow linked the document through the resolver before any channel event of this customer
       // reached its profile: the profile starts here, and the channel events fill in the rest.
@@ -92,6 +106,7 @@ export async function enrichFromDocument(
       [...pending, ...applied.events],
     );
   });
+  await deps.identity.clearPendingMerges(recordKey, mergedIds);
   await publishOutbox(
     deps,
     customerId,

@@ -144,6 +144,59 @@ function foldProfiles(
 }
 
 /**
+ * Hands over the profiles a record merged away: each is folded into the survivor once (a `merge:` marker
+ * guards a repeat), and the CustomersMerged to announce it is returned for the survivor's outbox. Kept in
+ * the outbox from the first write and published after the writes, so a failed publish is repeated by the
+ * redelivery instead of lost; the record keeps the merges as pending until the caller has written them.
+ */
+export async function handOverMerges(
+  deps: IdentityHandlerDependencies,
+  merge: {
+    readonly survivorId: string;
+    readonly mergedIds: readonly string[];
+    readonly recordKey: string;
+    readonly eventKey: string;
+    readonly matchWeight?: number;
+  },
+): Promise<OutgoingEvent[]> {
+  const { survivorId, mergedIds } = merge;
+  const outgoing: OutgoingEvent[] = [
+    {
+      source: InternalSource.identity,
+      detailType: InternalEventType.CustomersMerged,
+      detail: CustomersMergedDetail.parse({
+        schemaVersion: 1,
+        eventId: `merge-${fingerprint({ given: `${survivorId}:${mergedIds.join(',')}:${merge.eventKey}` })}`,
+        occurredAt: deps.clock.now().toISOString(),
+        survivorId,
+        mergedIds,
+        trigger: {
+          recordKey: merge.recordKey.slice(0, 300),
+          ...(merge.matchWeight !== undefined ? { matchWeight: merge.matchWeight } : {}),
+        },
+      }),
+    },
+  ];
+  // Profiles that merged into the survivor hand over what they knew (and what they had still to publish).
+  for (const mergedId of mergedIds) {
+    const absorbed = await deps.profiles.getProfile(mergedId);
+    if (absorbed === undefined) continue;
+    await updateProfile(deps.profiles, survivorId, (current) =>
+      current?.recentEvents.includes(`merge:${mergedId}`)
+        ? undefined
+        : withOutbox(
+            {
+              ...foldProfiles(current, absorbed, survivorId, deps),
+              recentEvents: [...(current?.recentEvents ?? []), `merge:${mergedId}`].slice(-RECENT_EVENTS),
+            },
+            [...outboxOf(current), ...outboxOf(absorbed), ...outgoing],
+          ),
+    );
+  }
+  return outgoing;
+}
+
+/**
  * Consumes channel events from the bus: validates the detail against its contract, resolves the customer
  * to one profile, updates the profile (golden record, consent, analytics) and announces merges.
  * Processed return forms and claim letters update the profile they name (document-enrichment.ts).
@@ -173,47 +226,16 @@ export function createIdentityHandler(deps: IdentityHandlerDependencies) {
       return { status: 'rejected', reason };
     }
     const customerId = resolution.customerId;
-    const outgoing: OutgoingEvent[] = [];
-    if (resolution.mergedIds.length > 0) {
-      // Kept in the profile's outbox from the first write of this pass and published after the writes, so a
-      // failed publish is repeated by the redelivery (which finds the record known) instead of lost.
-      outgoing.push({
-        source: InternalSource.identity,
-        detailType: InternalEventType.CustomersMerged,
-        detail: CustomersMergedDetail.parse({
-          schemaVersion: 1,
-          eventId: `merge-${fingerprint({ given: `${customerId}:${resolution.mergedIds.join(',')}:${eventKey}` })}`,
-          occurredAt: now.toISOString(),
-          survivorId: customerId,
-          mergedIds: resolution.mergedIds,
-          trigger: {
-            recordKey: record.recordKey.slice(0, 300),
+    const outgoing: OutgoingEvent[] =
+      resolution.mergedIds.length > 0
+        ? await handOverMerges(deps, {
+            survivorId: customerId,
+            mergedIds: resolution.mergedIds,
+            recordKey: record.recordKey,
+            eventKey,
             ...(resolution.decision?.best ? { matchWeight: resolution.decision.best.evidence.total } : {}),
-          },
-        }),
-      });
-      // Profiles that merged into the survivor hand over what they knew (and what they had still to publish).
-      for (const mergedId of resolution.mergedIds) {
-        const absorbed = await deps.profiles.getProfile(mergedId);
-        if (absorbed) {
-          await updateProfile(deps.profiles, customerId, (current) =>
-            current?.recentEvents.includes(`merge:${mergedId}`)
-              ? undefined
-              : withOutbox(
-                  {
-                    ...foldProfiles(current, absorbed, customerId, deps),
-                    recentEvents: [...(current?.recentEvents ?? []), `merge:${mergedId}`].slice(
-                      -RECENT_EVENTS,
-                    ),
-                  },
-                  [...outboxOf(current), ...outboxOf(absorbed), ...outgoing],
-                ),
-          );
-        }
-      }
-      // Folded, and CustomersMerged is in the survivor's outbox: the record need not remember the merges.
-      await deps.identity.clearPendingMerges(record.recordKey, resolution.mergedIds);
-    }
+          })
+        : [];
     const announcements = [...outgoing];
 
     const c = detail.customer;
@@ -266,6 +288,8 @@ export function createIdentityHandler(deps: IdentityHandlerDependencies) {
         ...outgoing,
       ]);
     });
+    // Folded, and CustomersMerged is in the survivor's outbox: the record need not remember the merges.
+    await deps.identity.clearPendingMerges(record.recordKey, resolution.mergedIds);
     await publishOutbox(deps, customerId, written ? outboxOf(written) : pending, `resolving ${eventKey}`);
     if (repeat) {
       deps.logger.info('duplicate delivery ignored', { eventId: detail.eventId, detailType, customerId });

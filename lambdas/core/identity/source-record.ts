@@ -45,3 +45,9 @@ export function accumulateAttributes(
 const isEarlier = (a: string, b: string): boolean => Date.parse(a) < Date.parse(b);
 
 export const latestOf = (a: string, b: string): string => (isEarlier(a, b) ? b : a);
+
+/** The source the documents workflow resolves a return form's or claim letter's customer as. */
+export const DOCUMENTS_IDENTITY_SOURCE = 'documents';
+
+/** The identity record of one document's customer details, as the documents workflow resolved them. */
+export const documentRecordKey = (documentId: string): string => `${DOCUMENTS_IDENTITY_SOURCE}:${documentId}`;
