@@ -4,7 +4,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { jsonResponse, problemResponse, rawBody } from '../adapters/http/api-gateway.js';
+import { jsonResponse, parseJsonBody } from '../adapters/http/api-gateway.js';
 import { SourceId } from '../core/contracts/common.js';
 import { DocumentKind } from '../core/contracts/internal-events.js';
 import type { Clock } from '../core/ports.js';
@@ -51,20 +51,9 @@ export const newDocumentId = (): string => `doc_${randomBytes(12).toString('hex'
 export function createDocumentIntakeHandler(deps: DocumentIntakeDependencies) {
   const ttl = deps.uploadUrlTtlSeconds ?? 900;
   const handle = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
-    let json: unknown;
-    try {
-      json = JSON.parse(rawBody(event));
-    } catch {
-      return problemResponse({ statusCode: 400, error: 'BadRequest', message: 'the body is not JSON' });
-    }
-    const parsed = UploadRequest.safeParse(json);
-    if (!parsed.success) {
-      const message = parsed.error.issues
-        .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
-        .join('; ');
-      return problemResponse({ statusCode: 400, error: 'BadRequest', message });
-    }
-    const request = parsed.data;
+    const parsed = parseJsonBody(event, UploadRequest);
+    if (!parsed.ok) return parsed.response;
+    const request = parsed.value;
     const documentId = (deps.newDocumentId ?? newDocumentId)();
     const key = `${INCOMING_PREFIX}${documentId}/${request.fileName.replace(/[^A-Za-z0-9._-]/g, '_')}`;
     const now = deps.clock.now();

@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
-import { jsonResponse, problemResponse, rawBody } from '../adapters/http/api-gateway.js';
+import { jsonResponse, parseJsonBody, problemResponse } from '../adapters/http/api-gateway.js';
 import { ReviewError, type ReviewService } from '../documents-workflow/review-service.js';
 
 const Decision = z.discriminatedUnion('action', [
@@ -44,20 +44,9 @@ export function createDocumentReviewApiHandler(deps: DocumentReviewApiDependenci
         return jsonResponse(200, record);
       }
       if (event.httpMethod === 'POST' && id) {
-        let json: unknown;
-        try {
-          json = JSON.parse(rawBody(event));
-        } catch {
-          return problemResponse({ statusCode: 400, error: 'BadRequest', message: 'the body is not JSON' });
-        }
-        const decision = Decision.safeParse(json);
-        if (!decision.success) {
-          const message = decision.error.issues
-            .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
-            .join('; ');
-          return problemResponse({ statusCode: 400, error: 'BadRequest', message });
-        }
-        const d = decision.data;
+        const decision = parseJsonBody(event, Decision);
+        if (!decision.ok) return decision.response;
+        const d = decision.value;
         const record =
           d.action === 'confirm'
             ? await deps.review.confirm(id, d.reviewer)
