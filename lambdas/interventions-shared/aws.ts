@@ -1,10 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
-import { documentClient, eventBridgeClient, secretsManagerClient } from '../adapters/clients.js';
+import { documentClient, eventBridgeClient, secretsManagerClient, sesClient } from '../adapters/clients.js';
 import { DynamoApprovalStore } from '../adapters/dynamodb/approval-store.js';
 import { readEnvironment, requiredString } from '../adapters/environment.js';
 import { EventBridgePublisher } from '../adapters/eventbridge/event-publisher.js';
+import { SesMailSender } from '../adapters/sesv2/ses-mail-sender.js';
 import {
   DEFAULT_INTERVENTION_CONFIG,
   type InterventionConfig,
@@ -48,4 +49,19 @@ export async function signingKey(secretArn: string): Promise<string> {
   if (typeof value !== 'string' || value.length < 32)
     throw new Error('the approval signing secret must be a string of at least 32 characters');
   return value;
+}
+
+/**
+ * What the two functions that send approval mail share: SES from the configured identity, and the key
+ * that signs the links in it (read once per container, the key through the Powertools cache).
+ */
+export function approvalMail() {
+  const env = readEnvironment({
+    APPROVAL_SIGNING_SECRET_ARN: requiredString,
+    SES_FROM_ADDRESS: requiredString,
+  });
+  return {
+    mail: new SesMailSender(sesClient(), env.SES_FROM_ADDRESS),
+    signingKey: () => signingKey(env.APPROVAL_SIGNING_SECRET_ARN),
+  };
 }
