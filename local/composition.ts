@@ -7,9 +7,13 @@ import { identityConfig } from '../lambdas/core/identity/config.js';
 import type { Clock, EventPublisher } from '../lambdas/core/ports.js';
 import { createProfileAnalyticsHook } from '../lambdas/identity/analytics-hook.js';
 import { createIdentityHandler } from '../lambdas/identity/handler.js';
+import { createIdentityReviewApiHandler } from '../lambdas/identity-review-api/handler.js';
+import { DynamoIdentityReviewQueue } from '../lambdas/identity-review-api/review-queue.js';
+import { createIdentityReviewService } from '../lambdas/identity-review-api/review-service.js';
 import type { ConsumerId } from '../lib/shared/routing.js';
 import type { LocalDynamo } from './dynamodb.js';
 import type { EventTarget } from './event-bus/bus.js';
+import type { ApiHandler } from './http/api-server.js';
 import { localLambdaContext } from './lambda-context.js';
 
 export interface LocalContext {
@@ -29,15 +33,19 @@ export function lambdaTarget(functionName: string, handler: EventHandler): Event
 }
 
 /**
- * Every consumer of the routing table, built from local adapters: the one place where they are chosen,
- * mirroring the AWS composition roots in `lambdas/<function>/index.ts`.
+ * Every consumer of the routing table, and the identity review API beside the identity consumer, built from
+ * local adapters: the one place where they are chosen, mirroring the AWS composition roots in
+ * `lambdas/<function>/index.ts`.
  */
 export function createLocalConsumers(ctx: LocalContext): {
   readonly consumers: Partial<Record<ConsumerId, EventTarget>>;
   /** Request units the identity consumer consumed, as DynamoDB reported them. */
   readonly identityCapacity: CapacityMeter;
+  /** The identity review API over the same customers table, bus and identity settings as the consumer. */
+  readonly identityReviewApi: ApiHandler;
 } {
   const identityStore = new DynamoIdentityStore(ctx.dynamo.doc, ctx.dynamo.tables.customers);
+  const config = identityConfig({ defaultRegion: 'GB' });
   // Scores use the stored fit (tessera analytics fit); the cache reads it once and again when stale.
   const models = new FittedModelCache(
     new DynamoFittedModelStore(ctx.dynamo.doc, ctx.dynamo.tables.customers),
@@ -47,7 +55,7 @@ export function createLocalConsumers(ctx: LocalContext): {
     identity: identityStore,
     profiles: identityStore,
     publisher: ctx.publisher,
-    config: identityConfig({ defaultRegion: 'GB' }),
+    config,
     clock: ctx.clock,
     logger: ctx.logger('tessera-identity'),
     analytics: createProfileAnalyticsHook({ models: () => models.current(), kpi: kpiConfig() }),
@@ -60,5 +68,29 @@ export function createLocalConsumers(ctx: LocalContext): {
       }) as EventHandler),
     },
     identityCapacity: identityStore.capacity,
+    identityReviewApi: identityReviewApi(ctx, identityStore, config),
   };
+}
+
+/** As lambdas/identity-review-api/index.ts composes it. */
+function identityReviewApi(
+  ctx: LocalContext,
+  store: DynamoIdentityStore,
+  config: ReturnType<typeof identityConfig>,
+): ApiHandler {
+  const logger = ctx.logger('tessera-identity-review');
+  // Only its merge is used: folding aggregates needs no fitted model.
+  const analytics = createProfileAnalyticsHook({ models: () => undefined, kpi: kpiConfig(), logger });
+  return createIdentityReviewApiHandler({
+    review: createIdentityReviewService({
+      queue: new DynamoIdentityReviewQueue(ctx.dynamo.doc, ctx.dynamo.tables.customers),
+      identity: store,
+      profiles: store,
+      publisher: ctx.publisher,
+      config,
+      clock: ctx.clock,
+      mergeAggregates: (survivor, absorbed) => analytics.merge(survivor, absorbed),
+    }),
+    logger,
+  });
 }

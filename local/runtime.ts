@@ -8,15 +8,9 @@ import { type CapacityMeter, DynamoIdentityStore } from '../lambdas/adapters/dyn
 import { DynamoEventLedger, DynamoRejectedEventStore } from '../lambdas/adapters/dynamodb/ingest-store.js';
 import { EventBridgePublisher } from '../lambdas/adapters/eventbridge/event-publisher.js';
 import { StaticSourceKeys } from '../lambdas/adapters/secrets/source-keys.js';
-import { kpiConfig } from '../lambdas/core/analytics/kpi.js';
-import { identityConfig } from '../lambdas/core/identity/config.js';
 import { DEFAULT_INGEST_LIMITS } from '../lambdas/core/ingest/ingest-batch.js';
 import { type Clock, systemClock } from '../lambdas/core/ports.js';
 import { createDocumentReviewApiHandler } from '../lambdas/documents-review-api/handler.js';
-import { createProfileAnalyticsHook } from '../lambdas/identity/analytics-hook.js';
-import { createIdentityReviewApiHandler } from '../lambdas/identity-review-api/handler.js';
-import { DynamoIdentityReviewQueue } from '../lambdas/identity-review-api/review-queue.js';
-import { createIdentityReviewService } from '../lambdas/identity-review-api/review-service.js';
 import { createIngestApiHandler } from '../lambdas/ingest-api/handler.js';
 import { ProfileContactReader } from '../lambdas/odoo-sync/profile-contacts.js';
 import { createOdooWebhookHandler } from '../lambdas/odoo-webhook/handler.js';
@@ -28,6 +22,7 @@ import { type LocalDynamo, startLocalDynamo } from './dynamodb.js';
 import { type LocalBusOptions, LocalEventBus } from './event-bus/bus.js';
 import {
   type ApiHandler,
+  functionRoutes,
   identityReviewRoutes,
   type LocalApiRoute,
   type LocalApiServer,
@@ -167,28 +162,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     limits: DEFAULT_INGEST_LIMITS,
     logger: logger('tessera-odoo-webhook'),
   });
-  // The identity review API over the same customers table, bus and identity settings as the consumer.
-  const identityReviewApi = () => {
-    const store = new DynamoIdentityStore(dynamo.doc, dynamo.tables.customers);
-    const reviewLogger = logger('tessera-identity-review');
-    const analytics = createProfileAnalyticsHook({
-      models: () => undefined,
-      kpi: kpiConfig(),
-      logger: reviewLogger,
-    });
-    return createIdentityReviewApiHandler({
-      review: createIdentityReviewService({
-        queue: new DynamoIdentityReviewQueue(dynamo.doc, dynamo.tables.customers),
-        identity: store,
-        profiles: store,
-        publisher,
-        config: identityConfig({ defaultRegion: 'GB' }),
-        clock,
-        mergeAggregates: (survivor, absorbed) => analytics.merge(survivor, absorbed),
-      }),
-      logger: reviewLogger,
-    });
-  };
   const api = await startApiServer(
     [
       { method: 'POST', path: '/events', functionName: 'tessera-ingest', handler: ingest },
@@ -206,7 +179,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           logger: logger('tessera-documents-review'),
         }),
       ),
-      ...identityReviewRoutes(identityReviewApi()),
+      ...identityReviewRoutes(local.identityReviewApi),
     ],
     options.port ?? 0,
   );
@@ -243,17 +216,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 }
 
 /** The document review API, most specific paths first as API Gateway matches them. */
-function documentReviewRoutes(handler: ApiHandler): LocalApiRoute[] {
-  const route = (method: 'GET' | 'POST', path: string): LocalApiRoute => ({
-    method,
-    path,
-    functionName: 'tessera-documents-review',
-    handler,
-  });
-  return [
-    route('GET', '/documents/review'),
-    route('GET', '/documents/failed'),
-    route('GET', '/documents/{documentId}'),
-    route('POST', '/documents/{documentId}/review'),
-  ];
-}
+const documentReviewRoutes = (handler: ApiHandler): LocalApiRoute[] =>
+  functionRoutes('tessera-documents-review', handler, [
+    'GET /documents/review',
+    'GET /documents/failed',
+    'GET /documents/{documentId}',
+    'POST /documents/{documentId}/review',
+  ]);

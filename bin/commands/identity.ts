@@ -1,9 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { Command } from 'commander';
 import { DynamoIdentityStore } from '../../lambdas/adapters/dynamodb/identity-store.js';
+import { kpiConfig } from '../../lambdas/core/analytics/kpi.js';
 import type { OutgoingEvent } from '../../lambdas/core/contracts/envelope.js';
 import { ChannelEventType, channelSource } from '../../lambdas/core/contracts/names.js';
 import { DEFAULT_IDENTITY_CONFIG, identityConfig } from '../../lambdas/core/identity/config.js';
@@ -18,17 +20,22 @@ import { AWS_PRICES, costPerMillionEvents } from '../../lambdas/core/identity/pr
 import {
   customerErasedEvent,
   customerSplitEvent,
-  decideReview,
   eraseCustomer,
-  reviewMergedEvent,
   splitRecord,
 } from '../../lambdas/core/identity/split.js';
 import type { IdentityStore } from '../../lambdas/core/identity/store.js';
 import { parseModelParameters, trainModel } from '../../lambdas/core/identity/train.js';
 import type { EventPublisher, PublishOutcome } from '../../lambdas/core/ports.js';
 import { systemClock } from '../../lambdas/core/ports.js';
+import { createProfileAnalyticsHook } from '../../lambdas/identity/analytics-hook.js';
 import { createIdentityHandler, identityRecord } from '../../lambdas/identity/handler.js';
+import { DynamoIdentityReviewQueue, reviewIdOf } from '../../lambdas/identity-review-api/review-queue.js';
+import {
+  createIdentityReviewService,
+  IdentityReviewError,
+} from '../../lambdas/identity-review-api/review-service.js';
 import { startLocalDynamo } from '../../local/dynamodb.js';
+import type { LocalRuntime } from '../../local/runtime.js';
 import { acquireStateLock, LocalStateInUseError, localStatePaths } from '../../local/state.js';
 
 /** Lambda settings the cost figure assumes for the identity consumer (1 GB as in lib/constructs/identity.ts; printed with the result). */
@@ -254,6 +261,7 @@ async function withLocalIdentity<T>(
   stateDir: string,
   command: string,
   run: (local: {
+    readonly runtime: LocalRuntime;
     readonly store: DynamoIdentityStore;
     readonly announce: (change: string, events: readonly OutgoingEvent[]) => Promise<void>;
   }) => Promise<T>,
@@ -263,6 +271,7 @@ async function withLocalIdentity<T>(
   try {
     return await withLocalRuntime(resolve(stateDir), async (runtime) => {
       const result = await run({
+        runtime,
         store: new DynamoIdentityStore(runtime.dynamo.doc, runtime.dynamo.tables.customers),
         announce: async (change, events) => {
           const outcomes = await runtime.publisher.publish(events);
@@ -553,22 +562,33 @@ export function registerIdentityCommands(program: Command): void {
     .description('Accept (merge) or reject (keep apart for good) a possible match from the review queue')
     .argument('<reviewId>', 'the id shown by review')
     .argument('<verdict>', 'accept or reject')
+    .option('--reviewer <name>', 'who decided (kept with the decision)', userInfo().username)
     .option('--state-dir <dir>', 'local state directory', '.tessera')
-    .action(async (reviewId: string, verdict: string, options: { stateDir: string }) => {
+    .action(async (reviewId: string, verdict: string, options: { stateDir: string; reviewer: string }) => {
       if (verdict !== 'accept' && verdict !== 'reject')
         throw new Error(`verdict must be accept or reject, not ${verdict}`);
-      await withLocalIdentity(options.stateDir, 'decide', async ({ store, announce }) => {
-        const item = (await store.listReviews(1000)).find((r) => r.reviewId === reviewId);
-        if (item === undefined) throw new Error(`no review ${reviewId} in ${options.stateDir}`);
-        const decision = await decideReview(item, verdict, store);
-        if (decision.mergedId !== undefined) {
-          const merged = { survivorId: decision.survivorId, mergedId: decision.mergedId };
-          await announce(`the merge of ${merged.mergedId} into ${merged.survivorId}`, [
-            reviewMergedEvent(item, merged, systemClock.now()),
-          ]);
+      await withLocalIdentity(options.stateDir, 'decide', async ({ runtime, store }) => {
+        // The review API's use case, so that the CLI decides as the API does: exactly once, audited, the
+        // absorbed profile folded into the survivor and CustomersMerged kept in its outbox until published.
+        const analytics = createProfileAnalyticsHook({ models: () => undefined, kpi: kpiConfig() });
+        const review = createIdentityReviewService({
+          queue: new DynamoIdentityReviewQueue(runtime.dynamo.doc, runtime.dynamo.tables.customers),
+          identity: store,
+          profiles: store,
+          publisher: runtime.publisher,
+          config: DEFAULT_IDENTITY_CONFIG,
+          clock: systemClock,
+          mergeAggregates: (survivor, absorbed) => analytics.merge(survivor, absorbed),
+        });
+        // `identity review` shows the queue's item keys; the API shows them base64url-encoded.
+        const id = reviewId.includes('#') ? reviewIdOf(reviewId) : reviewId;
+        try {
+          console.log(JSON.stringify(await review.decide(id, verdict, options.reviewer)));
+        } catch (error) {
+          if (error instanceof IdentityReviewError)
+            throw new Error(`${error.message} (in ${options.stateDir})`);
+          throw error;
         }
-        console.log(JSON.stringify(decision));
-        await store.removeReview(reviewId);
       });
     });
 

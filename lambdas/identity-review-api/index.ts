@@ -4,20 +4,16 @@ import { DynamoIdentityStore } from '../adapters/dynamodb/identity-store.js';
 import { readEnvironment, requiredString } from '../adapters/environment.js';
 import { EventBridgePublisher } from '../adapters/eventbridge/event-publisher.js';
 import { kpiConfig } from '../core/analytics/kpi.js';
-import { identityConfig } from '../core/identity/config.js';
-import { parseSurvivorship } from '../core/identity/survivorship.js';
 import { systemClock } from '../core/ports.js';
 import { createProfileAnalyticsHook } from '../identity/analytics-hook.js';
+import { identityConfigFromEnvironment } from '../identity/environment.js';
 import { createIdentityReviewApiHandler } from './handler.js';
 import { DynamoIdentityReviewQueue } from './review-queue.js';
 import { createIdentityReviewService } from './review-service.js';
 
-const env = readEnvironment({
-  EVENT_BUS_NAME: requiredString,
-  CUSTOMERS_TABLE_NAME: requiredString,
-  // The same survivorship setting as the identity consumer, so a merge here folds profiles the same way.
-  IDENTITY_SURVIVORSHIP: requiredString.optional(),
-});
+const env = readEnvironment({ EVENT_BUS_NAME: requiredString, CUSTOMERS_TABLE_NAME: requiredString });
+// The same identity settings as the consumer, so a merge here folds profiles the same way.
+const config = identityConfigFromEnvironment();
 
 const store = new DynamoIdentityStore(documentClient(), env.CUSTOMERS_TABLE_NAME);
 const logger = new Logger({ serviceName: 'tessera-identity-review' });
@@ -30,9 +26,7 @@ export const handler = createIdentityReviewApiHandler({
     identity: store,
     profiles: store,
     publisher: new EventBridgePublisher(eventBridgeClient(), env.EVENT_BUS_NAME),
-    config: identityConfig(
-      env.IDENTITY_SURVIVORSHIP ? { survivorship: parseSurvivorship(env.IDENTITY_SURVIVORSHIP) } : {},
-    ),
+    config,
     clock: systemClock,
     mergeAggregates: (survivor, absorbed) => analytics.merge(survivor, absorbed),
   }),

@@ -17,6 +17,8 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '../adapters/dynamodb/conditions.js';
+import { REVIEW_PK } from '../adapters/dynamodb/identity-store.js';
 import type { ReviewItem } from '../core/identity/store.js';
 import {
   IdentityReviewError,
@@ -25,7 +27,6 @@ import {
   type ReviewDecisionRecord,
 } from './review-service.js';
 
-const QUEUE_PK = 'REVIEW';
 const decisionPk = (itemKey: string) => `REVIEWED#${itemKey}`;
 
 export const reviewIdOf = (itemKey: string): string => Buffer.from(itemKey, 'utf8').toString('base64url');
@@ -36,8 +37,6 @@ export function itemKeyOf(reviewId: string): string | undefined {
   const key = Buffer.from(reviewId, 'base64url').toString('utf8');
   return reviewIdOf(key) === reviewId ? key : undefined;
 }
-
-const isConditionFailure = (e: unknown) => e instanceof Error && e.name === 'ConditionalCheckFailedException';
 
 export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
   constructor(
@@ -50,13 +49,13 @@ export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
     if (cursor !== undefined) {
       const sk = itemKeyOf(cursor);
       if (sk === undefined) throw new IdentityReviewError('invalid', 'cursor: not a cursor this API gave');
-      start = { pk: QUEUE_PK, sk };
+      start = { pk: REVIEW_PK, sk };
     }
     const out = await this.doc.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': QUEUE_PK },
+        ExpressionAttributeValues: { ':pk': REVIEW_PK },
         Limit: limit,
         ...(start ? { ExclusiveStartKey: start } : {}),
       }),
@@ -70,7 +69,7 @@ export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
     const sk = itemKeyOf(reviewId);
     if (sk === undefined) return undefined;
     const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: QUEUE_PK, sk }, ConsistentRead: true }),
+      new GetCommand({ TableName: this.tableName, Key: { pk: REVIEW_PK, sk }, ConsistentRead: true }),
     );
     return out.Item ? toQueued(out.Item) : undefined;
   }
@@ -119,7 +118,7 @@ export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
   async remove(reviewId: string): Promise<void> {
     const sk = itemKeyOf(reviewId);
     if (sk === undefined) return;
-    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: QUEUE_PK, sk } }));
+    await this.doc.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: REVIEW_PK, sk } }));
   }
 
   private item(decision: ReviewDecisionRecord): Record<string, unknown> {

@@ -7,18 +7,13 @@
  */
 import type { IdentityConfig } from '../core/identity/config.js';
 import type { NormalisedAttributes } from '../core/identity/normalise.js';
-import {
-  type CustomerProfile,
-  mergeProfiles,
-  type ProfileStore,
-  RECENT_EVENTS,
-  updateProfile,
-} from '../core/identity/profile.js';
+import { type CustomerProfile, type ProfileStore, updateProfile } from '../core/identity/profile.js';
 import { rootOf } from '../core/identity/resolve.js';
 import { decideReview, reviewMergedEvent } from '../core/identity/split.js';
 import type { IdentityStore, ReviewItem } from '../core/identity/store.js';
 import type { Clock, EventPublisher } from '../core/ports.js';
-import { outboxKey, outboxOf, publishOutbox, withOutbox } from '../identity/outbox.js';
+import { foldMergedProfile } from '../identity/merge-fold.js';
+import { outboxKey, outboxOf, publishOutbox } from '../identity/outbox.js';
 
 export type Verdict = 'accept' | 'reject';
 
@@ -154,24 +149,17 @@ export function createIdentityReviewService(deps: IdentityReviewDependencies) {
   /** Folds the absorbed profile into the survivor and stores the announcement with it, then publishes. */
   async function foldAndAnnounce(item: ReviewItem, survivorId: string, mergedId: string): Promise<void> {
     const event = reviewMergedEvent(item, { survivorId, mergedId }, deps.clock.now());
-    const marker = `merge:${mergedId}`;
     const absorbed = await deps.profiles.getProfile(mergedId);
     let pending: CustomerProfile | undefined;
     const written = await updateProfile(deps.profiles, survivorId, (current) => {
       pending = current;
-      // Folded by an earlier attempt: the announcement went into the outbox in that same write.
-      if (current?.recentEvents.includes(marker)) return undefined;
-      if (current === undefined && absorbed === undefined) return undefined;
-      const aggregates =
-        deps.mergeAggregates && absorbed
-          ? (deps.mergeAggregates(current?.aggregates, absorbed.aggregates) as Record<string, unknown>)
-          : current?.aggregates;
-      const folded: CustomerProfile = absorbed
-        ? mergeProfiles(current, absorbed, survivorId, deps.config.survivorship, aggregates)
-        : { ...(current as CustomerProfile), version: (current as CustomerProfile).version + 1 };
-      return withOutbox(
-        { ...folded, recentEvents: [...(folded.recentEvents ?? []), marker].slice(-RECENT_EVENTS) },
-        [...outboxOf(current), ...outboxOf(absorbed), event],
+      return foldMergedProfile(
+        current,
+        { survivorId, mergedId, absorbed, announce: [event] },
+        {
+          survivorship: deps.config.survivorship,
+          mergeAggregates: deps.mergeAggregates,
+        },
       );
     });
     const context = `accepting review of ${item.recordKey}`;

@@ -5,28 +5,22 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { isDocumentEvent } from '../core/analytics/document-aggregates.js';
 import type { SourceCustomer } from '../core/contracts/common.js';
 import type { OutgoingEvent } from '../core/contracts/envelope.js';
-import { CustomersMergedDetail } from '../core/contracts/internal-events.js';
-import { CHANNEL_SOURCE_PREFIX, InternalEventType, InternalSource } from '../core/contracts/names.js';
+import { CHANNEL_SOURCE_PREFIX } from '../core/contracts/names.js';
 import { CONTRACTS, describeIssues, isKnownDetailType, validateDetail } from '../core/contracts/registry.js';
 import type { IdentityConfig } from '../core/identity/config.js';
 import type { IdentityAttributes } from '../core/identity/normalise.js';
-import {
-  applyObservation,
-  type CustomerProfile,
-  mergeProfiles,
-  type ProfileStore,
-  RECENT_EVENTS,
-  updateProfile,
-} from '../core/identity/profile.js';
+import { applyObservation, type ProfileStore, updateProfile } from '../core/identity/profile.js';
 import {
   fingerprint,
   type IdentityRecordInput,
   type Resolution,
   resolveIdentity,
 } from '../core/identity/resolve.js';
+import { customersMergedEvent } from '../core/identity/split.js';
 import type { IdentityStore } from '../core/identity/store.js';
 import type { Clock, EventPublisher } from '../core/ports.js';
 import { enrichFromDocument } from './document-enrichment.js';
+import { foldMergedProfile } from './merge-fold.js';
 import { outboxKey, outboxOf, publishOutbox, withOutbox } from './outbox.js';
 
 /** The part of every channel event identity needs. */
@@ -124,25 +118,6 @@ export function identityRecord(source: string, detail: ChannelDetail): IdentityR
   };
 }
 
-function foldProfiles(
-  survivor: CustomerProfile | undefined,
-  absorbed: CustomerProfile,
-  id: string,
-  deps: IdentityHandlerDependencies,
-): CustomerProfile {
-  const aggregates =
-    deps.analytics === undefined
-      ? survivor?.aggregates
-      : deps.analytics.merge(survivor?.aggregates, absorbed.aggregates);
-  return mergeProfiles(
-    survivor,
-    absorbed,
-    id,
-    deps.config.survivorship,
-    aggregates as Record<string, unknown> | undefined,
-  );
-}
-
 /**
  * Hands over the profiles a record merged away: each is folded into the survivor once (a `merge:` marker
  * guards a repeat), and the CustomersMerged to announce it is returned for the survivor's outbox. Kept in
@@ -161,36 +136,30 @@ export async function handOverMerges(
 ): Promise<OutgoingEvent[]> {
   const { survivorId, mergedIds } = merge;
   const outgoing: OutgoingEvent[] = [
-    {
-      source: InternalSource.identity,
-      detailType: InternalEventType.CustomersMerged,
-      detail: CustomersMergedDetail.parse({
-        schemaVersion: 1,
+    customersMergedEvent(
+      {
         eventId: `merge-${fingerprint({ given: `${survivorId}:${mergedIds.join(',')}:${merge.eventKey}` })}`,
-        occurredAt: deps.clock.now().toISOString(),
         survivorId,
         mergedIds,
-        trigger: {
-          recordKey: merge.recordKey.slice(0, 300),
-          ...(merge.matchWeight !== undefined ? { matchWeight: merge.matchWeight } : {}),
-        },
-      }),
-    },
+        recordKey: merge.recordKey,
+        matchWeight: merge.matchWeight,
+      },
+      deps.clock.now(),
+    ),
   ];
   // Profiles that merged into the survivor hand over what they knew (and what they had still to publish).
   for (const mergedId of mergedIds) {
     const absorbed = await deps.profiles.getProfile(mergedId);
     if (absorbed === undefined) continue;
     await updateProfile(deps.profiles, survivorId, (current) =>
-      current?.recentEvents.includes(`merge:${mergedId}`)
-        ? undefined
-        : withOutbox(
-            {
-              ...foldProfiles(current, absorbed, survivorId, deps),
-              recentEvents: [...(current?.recentEvents ?? []), `merge:${mergedId}`].slice(-RECENT_EVENTS),
-            },
-            [...outboxOf(current), ...outboxOf(absorbed), ...outgoing],
-          ),
+      foldMergedProfile(
+        current,
+        { survivorId, mergedId, absorbed, announce: outgoing },
+        {
+          survivorship: deps.config.survivorship,
+          mergeAggregates: deps.analytics?.merge.bind(deps.analytics),
+        },
+      ),
     );
   }
   return outgoing;
@@ -226,7 +195,7 @@ export function createIdentityHandler(deps: IdentityHandlerDependencies) {
       return { status: 'rejected', reason };
     }
     const customerId = resolution.customerId;
-    const outgoing: OutgoingEvent[] =
+    const announcements: readonly OutgoingEvent[] =
       resolution.mergedIds.length > 0
         ? await handOverMerges(deps, {
             survivorId: customerId,
@@ -236,7 +205,6 @@ export function createIdentityHandler(deps: IdentityHandlerDependencies) {
             ...(resolution.decision?.best ? { matchWeight: resolution.decision.best.evidence.total } : {}),
           })
         : [];
-    const announcements = [...outgoing];
 
     const c = detail.customer;
     const flagged = new Set(resolution.flags.map((f) => f.attribute as string));
@@ -272,7 +240,6 @@ export function createIdentityHandler(deps: IdentityHandlerDependencies) {
         },
         deps.config.survivorship,
       );
-      outgoing.length = 0;
       if (deps.analytics === undefined) return withOutbox(next, pending);
       // Issue 4: aggregates and scores updated in the same pass, from the same event.
       const applied = deps.analytics.apply({
@@ -282,10 +249,9 @@ export function createIdentityHandler(deps: IdentityHandlerDependencies) {
         detail,
         now,
       });
-      outgoing.push(...applied.events);
       return withOutbox({ ...next, aggregates: applied.state as Record<string, unknown> }, [
         ...pending,
-        ...outgoing,
+        ...applied.events,
       ]);
     });
     // Folded, and CustomersMerged is in the survivor's outbox: the record need not remember the merges.

@@ -10,6 +10,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { BACKFILL_INPUT_PREFIX, BACKFILL_RESULTS_PREFIX } from '../shared/identity-backfill.js';
 import type { TableRef } from '../stateful-stack.js';
+import { survivorshipEnvironment } from './identity.js';
 import { acknowledgeWildcardResources } from './nag.js';
 import { REPO_ROOT, TesseraFunction } from './tessera-function.js';
 
@@ -77,7 +78,7 @@ export class IdentityBackfill extends Construct {
       memorySize: 1024,
       // A batch of 100 lines takes seconds; the Express child that invokes it may run for 5 minutes.
       timeout: Duration.minutes(4),
-      environment: props.survivorship ? { IDENTITY_SURVIVORSHIP: JSON.stringify(props.survivorship) } : {},
+      environment: survivorshipEnvironment(props.survivorship),
     })
       .bindBus(props.bus)
       .bindTable(props.customersTable, 'readWrite');

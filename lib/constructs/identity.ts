@@ -21,6 +21,14 @@ export interface IdentityProps {
 }
 
 /**
+ * The environment that gives a function folding profiles the deployment's survivorship rules (read by
+ * lambdas/identity/environment.ts); empty for the defaults.
+ */
+export const survivorshipEnvironment = (
+  survivorship: Readonly<Record<string, unknown>> | undefined,
+): Record<string, string> => (survivorship ? { IDENTITY_SURVIVORSHIP: JSON.stringify(survivorship) } : {});
+
+/**
  * Identity resolution and the unified profile: consumes channel events from the bus (through the routing
  * table), resolves each to a stable customer id in the customers table and emits CustomersMerged and
  * friends back onto the bus. The review API lets a person decide the possible matches.
@@ -35,9 +43,7 @@ export class Identity extends Construct {
   constructor(scope: Construct, id: string, props: IdentityProps) {
     super(scope, id);
     // Both functions fold profiles, so both read the same rules.
-    const survivorship: Record<string, string> = props.survivorship
-      ? { IDENTITY_SURVIVORSHIP: JSON.stringify(props.survivorship) }
-      : {};
+    const survivorship = survivorshipEnvironment(props.survivorship);
     this.resolver = new TesseraFunction(this, 'Resolver', {
       entry: 'lambdas/identity/index.ts',
       serviceName: 'tessera-identity',

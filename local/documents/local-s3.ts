@@ -11,7 +11,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { crc32 } from 'node:zlib';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
@@ -43,7 +42,7 @@ const AUTH_PARAMS = [
 ] as const;
 
 /** The largest file Textract reads in each format the intake accepts: bigger uploads are refused at the PUT. */
-export function maxUploadBytes(contentType: string): number {
+function maxUploadBytes(contentType: string): number {
   return contentType === 'application/pdf' || contentType === 'image/tiff'
     ? textractLimits.asyncPdfMaxBytes
     : textractLimits.syncMaxBytes;
@@ -108,9 +107,27 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   };
   const bucket = options.objects.bucket;
   let sequence = 0;
-  let client: S3Client | undefined;
 
-  const server: Server = createServer((req, res) => {
+  // Listening first: the client that signs the URLs needs the endpoint's port.
+  const server: Server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => resolve());
+  });
+  const endpoint = `http://${host}:${(server.address() as AddressInfo).port}`;
+  const client = new S3Client({
+    region: LOCAL_REGION,
+    endpoint,
+    forcePathStyle: true,
+    credentials,
+    // Otherwise the SDK signs the CRC32 of the empty body it presigns into the URL, and the upload of
+    // the real file fails its checksum (the intake's Lambda client is set the same way).
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+  });
+  // The presigner that signed the URLs, to sign each request again (the scope's region comes per request).
+  const verifier = new S3RequestPresigner(client.config);
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomBytes(8).toString('hex').toUpperCase();
     void handle(req, res, requestId).catch((error: unknown) => {
       // Drain what is left so the client reads the answer instead of a reset connection.
@@ -144,18 +161,6 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
         `the ${contentType} upload is ${declared} bytes; Textract reads such files up to ${limit} bytes`,
       );
     const bytes = await readBody(req, limit);
-
-    const expectedCrc = url.searchParams.get('x-amz-checksum-crc32');
-    if (expectedCrc !== null) {
-      const actual = Buffer.alloc(4);
-      actual.writeUInt32BE(crc32(bytes));
-      if (actual.toString('base64') !== expectedCrc)
-        throw new S3Error(
-          400,
-          'BadDigest',
-          `the CRC32 the URL carries (${expectedCrc}) does not match the uploaded bytes (${actual.toString('base64')})`,
-        );
-    }
 
     const meta: Record<string, string> = {};
     for (const [name, value] of url.searchParams)
@@ -202,7 +207,8 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     const missing = AUTH_PARAMS.filter((name) => !params.get(name));
     if (missing.length > 0)
       throw new S3Error(403, 'AccessDenied', `the URL is not pre-signed (missing ${missing.join(', ')})`);
-    const [accessKeyId, scopeDate, scopeRegion] = (params.get('X-Amz-Credential') as string).split('/');
+    const credential = params.get('X-Amz-Credential') as string;
+    const [accessKeyId, , scopeRegion] = credential.split('/');
     if (accessKeyId !== credentials.accessKeyId)
       throw new S3Error(403, 'InvalidAccessKeyId', 'the URL was signed with a key this bucket does not know');
     const signedAt = parseAmzDate(params.get('X-Amz-Date') as string);
@@ -224,10 +230,6 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     for (const [name, value] of params) if (name !== 'X-Amz-Signature') query[name] = value;
     const hostHeader = headers.host ?? '';
     const [hostname, port] = hostHeader.split(':');
-    const verifier = new S3RequestPresigner({
-      ...(await s3Client()).config,
-      region: async () => scopeRegion ?? LOCAL_REGION,
-    });
     const resigned = await verifier.presign(
       {
         method: 'PUT',
@@ -248,8 +250,10 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     );
     const expected = Buffer.from(String(resigned.query?.['X-Amz-Signature'] ?? ''));
     const given = Buffer.from(params.get('X-Amz-Signature') as string);
-    const sameDay = scopeDate === (params.get('X-Amz-Date') as string).slice(0, 8);
-    if (!sameDay || expected.length !== given.length || !timingSafeEqual(expected, given))
+    // The presigner writes the scope from the signing date, region and service it was given: a URL whose
+    // scope says anything else (another day, service) was not signed as it reads.
+    const sameScope = resigned.query?.['X-Amz-Credential'] === credential;
+    if (!sameScope || expected.length !== given.length || !timingSafeEqual(expected, given))
       throw new S3Error(
         403,
         'SignatureDoesNotMatch',
@@ -257,30 +261,11 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       );
   }
 
-  async function s3Client(): Promise<S3Client> {
-    client ??= new S3Client({
-      region: LOCAL_REGION,
-      endpoint: address(),
-      forcePathStyle: true,
-      credentials,
-      // Otherwise the SDK signs the CRC32 of the empty body it presigns into the URL, and the upload of
-      // the real file fails its checksum (the intake's Lambda client is set the same way).
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-    });
-    return client;
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const address = () => `http://${host}:${(server.address() as AddressInfo).port}`;
-
   return {
-    url: address(),
-    presign: async (request) => presignDocumentUpload(await s3Client(), bucket, request),
+    url: endpoint,
+    presign: (request) => presignDocumentUpload(client, bucket, request),
     close: async () => {
-      client?.destroy();
+      client.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

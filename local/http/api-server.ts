@@ -148,17 +148,22 @@ function send(
   res.end(result.body);
 }
 
-/** The identity review API (lambdas/identity-review-api), with the resource paths the CDK construct declares. */
-export function identityReviewRoutes(handler: ApiHandler): LocalApiRoute[] {
-  const route = (method: 'GET' | 'POST', path: string): LocalApiRoute => ({
-    method,
-    path,
-    functionName: 'tessera-identity-review',
-    handler,
+/** The routes of one function: each `METHOD /path` its CDK construct declares, all to the same handler. */
+export function functionRoutes(
+  functionName: string,
+  handler: ApiHandler,
+  routes: readonly `${LocalApiRoute['method']} /${string}`[],
+): LocalApiRoute[] {
+  return routes.map((route) => {
+    const [method, path] = route.split(' ') as [LocalApiRoute['method'], string];
+    return { method, path, functionName, handler };
   });
-  return [
-    route('GET', '/identity/reviews'),
-    route('GET', '/identity/reviews/{reviewId}'),
-    route('POST', '/identity/reviews/{reviewId}/decision'),
-  ];
 }
+
+/** The identity review API (lambdas/identity-review-api), with the resource paths the CDK construct declares. */
+export const identityReviewRoutes = (handler: ApiHandler): LocalApiRoute[] =>
+  functionRoutes('tessera-identity-review', handler, [
+    'GET /identity/reviews',
+    'GET /identity/reviews/{reviewId}',
+    'POST /identity/reviews/{reviewId}/decision',
+  ]);

@@ -168,3 +168,31 @@ describe('identity backfill permissions', () => {
     expect(dynamoResources.every((r) => r.includes(tableArn))).toBe(true);
   });
 });
+
+describe('identity backfill processor settings', () => {
+  it('folds profiles under the same survivorship rules as the live consumer and the review API', () => {
+    // Prepare
+    const rules = '{"attributes":{"email":"most-frequent"}}';
+    const configured = synthesiseTessera({
+      bundle: false,
+      context: { 'tessera:identitySurvivorship': rules },
+    });
+
+    // Act
+    const survivorshipOf = (fn: { node: { defaultChild?: unknown } }) => {
+      const id = configured.stateless.getLogicalId(fn.node.defaultChild as CfnResource);
+      const [, resource] = resourcesOf(configured.statelessTemplate, 'AWS::Lambda::Function').find(
+        ([logical]) => logical === id,
+      ) as [string, { Properties: { Environment: { Variables: Record<string, string> } } }];
+      return resource.Properties.Environment.Variables.IDENTITY_SURVIVORSHIP;
+    };
+    const { identity, identityBackfill } = configured.stateless;
+    const seen = [identity.resolver, identity.reviewFunction, identityBackfill.processor].map(survivorshipOf);
+    rmSync(configured.outdir, { recursive: true, force: true });
+
+    // Assess
+    expect(JSON.parse(String(seen[0]))).toEqual({ attributes: { email: { rule: 'most-frequent' } } });
+    expect(seen[1]).toBe(seen[0]);
+    expect(seen[2]).toBe(seen[0]);
+  });
+});

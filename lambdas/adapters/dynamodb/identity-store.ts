@@ -39,6 +39,7 @@ import type {
   ReviewItem,
   StoredRecord,
 } from '../../core/identity/store.js';
+import { sendInBatches } from './batch.js';
 import { isConditionFailure } from './conditions.js';
 import { packJson, unpackJson } from './packed-json.js';
 
@@ -54,6 +55,8 @@ export class CapacityMeter {
 }
 
 const TOTAL = 'TOTAL' as const;
+/** The partition of the review queue (read and decided by lambdas/identity-review-api/review-queue.ts). */
+export const REVIEW_PK = 'REVIEW';
 
 export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   readonly capacity = new CapacityMeter();
@@ -116,22 +119,16 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   }
 
   private async batchWrite(requests: Record<string, unknown>[]): Promise<void> {
-    for (let i = 0; i < requests.length; i += 25) {
-      let pending: Record<string, unknown>[] | undefined = requests.slice(i, i + 25);
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 8)
-          throw new Error(`DynamoDB left ${pending.length} block writes unprocessed after 8 retries`);
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-        const out = await this.doc.send(
-          new BatchWriteCommand({
-            RequestItems: { [this.tableName]: pending as never },
-            ReturnConsumedCapacity: TOTAL,
-          }),
-        );
-        this.capacity.add(out.ConsumedCapacity, 'write');
-        pending = out.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
-      }
-    }
+    await sendInBatches(requests, 25, 'block writes', async (pending) => {
+      const out = await this.doc.send(
+        new BatchWriteCommand({
+          RequestItems: { [this.tableName]: pending as never },
+          ReturnConsumedCapacity: TOTAL,
+        }),
+      );
+      this.capacity.add(out.ConsumedCapacity, 'write');
+      return out.UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
+    });
   }
 
   // ---- identity graph
@@ -144,29 +141,22 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   async getRecords(recordKeys: readonly string[]): Promise<(StoredRecord | undefined)[]> {
     const unique = [...new Set(recordKeys)];
     const found = new Map<string, StoredRecord>();
-    for (let i = 0; i < unique.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = unique
-        .slice(i, i + 100)
-        .map((k) => ({ pk: `REC#${k}`, sk: 'REC' }));
-      for (let attempt = 0; keys && keys.length > 0; attempt++) {
-        if (attempt > 8)
-          throw new Error(`DynamoDB left ${keys.length} record reads unprocessed after 8 retries`);
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-        const out: BatchGetCommandOutput = await this.doc.send(
-          new BatchGetCommand({
-            // Strongly consistent, as getRecord: the concurrency argument needs every earlier write visible.
-            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
-            ReturnConsumedCapacity: TOTAL,
-          }),
-        );
-        this.capacity.add(out.ConsumedCapacity, 'read');
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const record = toRecord(item);
-          found.set(record.recordKey, record);
-        }
-        keys = out.UnprocessedKeys?.[this.tableName]?.Keys;
+    const keys = unique.map((k): Record<string, unknown> => ({ pk: `REC#${k}`, sk: 'REC' }));
+    await sendInBatches(keys, 100, 'record reads', async (pending) => {
+      const out: BatchGetCommandOutput = await this.doc.send(
+        new BatchGetCommand({
+          // Strongly consistent, as getRecord: the concurrency argument needs every earlier write visible.
+          RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          ReturnConsumedCapacity: TOTAL,
+        }),
+      );
+      this.capacity.add(out.ConsumedCapacity, 'read');
+      for (const item of out.Responses?.[this.tableName] ?? []) {
+        const record = toRecord(item);
+        found.set(record.recordKey, record);
       }
-    }
+      return out.UnprocessedKeys?.[this.tableName]?.Keys;
+    });
     return recordKeys.map((k) => found.get(k));
   }
 
@@ -427,7 +417,7 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
 
   async addReview(item: ReviewItem): Promise<void> {
     await this.put({
-      pk: 'REVIEW',
+      pk: REVIEW_PK,
       sk: `${item.createdAt}#${item.recordKey}#${item.candidateRecordKey}`,
       item: JSON.stringify(item),
     });
@@ -494,7 +484,7 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   /** Removes a decided review item; its id is the one listReviews gives. */
   async removeReview(reviewId: string): Promise<void> {
     await this.doc.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { pk: 'REVIEW', sk: reviewId } }),
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: REVIEW_PK, sk: reviewId } }),
     );
   }
 
@@ -503,7 +493,7 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'REVIEW' },
+        ExpressionAttributeValues: { ':pk': REVIEW_PK },
         Limit: limit,
       }),
     );

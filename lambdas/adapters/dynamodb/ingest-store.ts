@@ -15,6 +15,7 @@ import type {
   RejectedEventPage,
   RejectedEventStore,
 } from '../../core/ingest/ports.js';
+import { sendInBatches } from './batch.js';
 import { isConditionFailure } from './conditions.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -74,18 +75,12 @@ export class DynamoEventLedger implements EventLedger {
         },
       },
     }));
-    for (let i = 0; i < items.length; i += 25) {
-      let pending: typeof items | undefined = items.slice(i, i + 25);
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        if (attempt > 8)
-          throw new Error(`DynamoDB left ${pending.length} ledger writes unprocessed after 8 retries`);
-        if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-        const out: BatchWriteCommandOutput = await this.doc.send(
-          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
-        );
-        pending = out.UnprocessedItems?.[this.tableName] as typeof items | undefined;
-      }
-    }
+    await sendInBatches(items, 25, 'ledger writes', async (pending) => {
+      const out: BatchWriteCommandOutput = await this.doc.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+      );
+      return out.UnprocessedItems?.[this.tableName] as typeof items | undefined;
+    });
   }
 
   async release(key: string): Promise<void> {

@@ -20,14 +20,12 @@
  *   rejected, because it can no longer be checked for duplication (beyondRetainedHistory).
  */
 import type { ReasonCode } from '../contracts/common.js';
-import type {
-  ClaimDocumentProcessedDetail,
-  ReturnDocumentProcessedDetail,
-} from '../contracts/internal-events.js';
 import { InternalEventType } from '../contracts/names.js';
+import type { ProcessedDocumentEvent } from '../documents/processed-event.js';
 import {
   AggregateIssue,
   type ApplyResult,
+  DAY_MS,
   type DocumentEntry,
   emptyAggregates,
   type FoldedDocuments,
@@ -37,15 +35,7 @@ import {
 import type { KpiConfig } from './kpi.js';
 
 /** A processed document event as the identity consumer hands it over (detail validated against its contract). */
-export type DocumentEvent =
-  | {
-      readonly detailType: typeof InternalEventType.ReturnDocumentProcessed;
-      readonly detail: ReturnDocumentProcessedDetail;
-    }
-  | {
-      readonly detailType: typeof InternalEventType.ClaimDocumentProcessed;
-      readonly detail: ClaimDocumentProcessedDetail;
-    };
+export type DocumentEvent = ProcessedDocumentEvent;
 
 export const DOCUMENT_EVENT_TYPES: readonly string[] = [
   InternalEventType.ReturnDocumentProcessed,
@@ -177,7 +167,7 @@ export function documentMetrics(agg: ProfileAggregates, asOf: Date, recentDays =
   let recentClaims = 0;
   const claimReasons: Partial<Record<ReasonCode, number>> = { ...(f?.claimReasons ?? {}) };
   const unlinkedReasons: Partial<Record<ReasonCode, number>> = { ...(f?.reasons ?? {}) };
-  const recentFrom = asOf.getTime() - recentDays * 86_400_000;
+  const recentFrom = asOf.getTime() - recentDays * DAY_MS;
   for (const doc of Object.values(agg.docs ?? {})) {
     if (doc.k === 'c') {
       claims += 1;

@@ -197,9 +197,6 @@ function addCounts<K extends string>(
 }
 
 function addFolded(a: FoldedHistory, b: FoldedHistory): FoldedHistory {
-  const reasons = { ...a.reasons };
-  for (const [k, n] of Object.entries(b.reasons) as [keyof typeof reasons, number][])
-    reasons[k] = (reasons[k] ?? 0) + n;
   const first = a.firstDay <= b.firstDay ? a : b;
   const other = first === a ? b : a;
   return {
@@ -214,7 +211,7 @@ function addFolded(a: FoldedHistory, b: FoldedHistory): FoldedHistory {
     refunds: a.refunds + b.refunds,
     returnedCost: a.returnedCost + b.returnedCost,
     returns: a.returns + b.returns,
-    reasons,
+    reasons: addCounts(a.reasons, b.reasons),
     delayed: a.delayed + b.delayed,
     delayDays: a.delayDays + b.delayDays,
     days: a.days + b.days,

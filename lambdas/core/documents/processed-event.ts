@@ -50,6 +50,14 @@ export function processedDocumentEvent(
     reviewed,
   };
   // Parsed against the published contract so a mapping mistake fails here, not in a consumer.
+  return parseProcessedDocumentEvent(kind, detail);
+}
+
+/** The processed-document event of a return form or claim letter, its detail parsed against the contract. */
+export function parseProcessedDocumentEvent(
+  kind: 'return' | 'claim',
+  detail: unknown,
+): ProcessedDocumentEvent {
   return kind === 'return'
     ? {
         detailType: InternalEventType.ReturnDocumentProcessed,

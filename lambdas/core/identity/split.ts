@@ -127,10 +127,18 @@ export function customerSplitEvent(result: SplitResult, at: Date): OutgoingEvent
   };
 }
 
-/** An accepted possible match merges two profiles: the same CustomersMerged the consumer sends for a link. */
-export function reviewMergedEvent(
-  item: { readonly recordKey: string; readonly evidence: { readonly total: number } },
-  decision: { readonly survivorId: string; readonly mergedId: string },
+/**
+ * CustomersMerged: `mergedIds` folded into `survivorId`, triggered by `recordKey`. Built here for both the
+ * identity consumer (a link) and an accepted review; each derives `eventId` from what happened.
+ */
+export function customersMergedEvent(
+  merge: {
+    readonly eventId: string;
+    readonly survivorId: string;
+    readonly mergedIds: readonly string[];
+    readonly recordKey: string;
+    readonly matchWeight?: number | undefined;
+  },
   at: Date,
 ): OutgoingEvent<CustomersMergedDetail> {
   return {
@@ -138,13 +146,34 @@ export function reviewMergedEvent(
     detailType: InternalEventType.CustomersMerged,
     detail: CustomersMergedDetail.parse({
       schemaVersion: 1,
-      eventId: eventId('merge', [decision.survivorId, decision.mergedId, item.recordKey, 'review']),
+      eventId: merge.eventId,
       occurredAt: at.toISOString(),
-      survivorId: decision.survivorId,
-      mergedIds: [decision.mergedId],
-      trigger: { recordKey: item.recordKey.slice(0, 300), matchWeight: item.evidence.total },
+      survivorId: merge.survivorId,
+      mergedIds: merge.mergedIds,
+      trigger: {
+        recordKey: merge.recordKey.slice(0, 300),
+        ...(merge.matchWeight !== undefined ? { matchWeight: merge.matchWeight } : {}),
+      },
     }),
   };
+}
+
+/** An accepted possible match merges two profiles: the same CustomersMerged the consumer sends for a link. */
+export function reviewMergedEvent(
+  item: { readonly recordKey: string; readonly evidence: { readonly total: number } },
+  decision: { readonly survivorId: string; readonly mergedId: string },
+  at: Date,
+): OutgoingEvent<CustomersMergedDetail> {
+  return customersMergedEvent(
+    {
+      eventId: eventId('merge', [decision.survivorId, decision.mergedId, item.recordKey, 'review']),
+      survivorId: decision.survivorId,
+      mergedIds: [decision.mergedId],
+      recordKey: item.recordKey,
+      matchWeight: item.evidence.total,
+    },
+    at,
+  );
 }
 
 export function customerErasedEvent(customerId: string, at: Date): OutgoingEvent<CustomerErasedDetail> {

@@ -9,23 +9,10 @@
  * from one source and a postcode from another.
  */
 import { z } from 'zod';
+import { ATTRIBUTE_NAMES, type AttributeName } from './normalise.js';
 
 export const SURVIVORSHIP_RULES = ['most-recent', 'most-frequent', 'source-priority'] as const;
 export type SurvivorshipRuleName = (typeof SURVIVORSHIP_RULES)[number];
-
-/** The attributes a golden record holds (the identity attributes of a channel event). */
-export const GOLDEN_ATTRIBUTES = [
-  'givenName',
-  'familyName',
-  'fullName',
-  'email',
-  'phone',
-  'birthDate',
-  'gender',
-  'loyaltyId',
-  'nationalId',
-  'sourceCustomerId',
-] as const;
 
 /** Parts of the postal address, chosen together under the rule of `address`. */
 export const ADDRESS_PARTS = [
@@ -36,7 +23,13 @@ export const ADDRESS_PARTS = [
   'postcode',
   'state',
   'country',
-] as const;
+] as const satisfies readonly AttributeName[];
+type AddressPart = (typeof ADDRESS_PARTS)[number];
+
+/** The attributes a golden record holds one by one: the identity attributes but the address parts. */
+export const GOLDEN_ATTRIBUTES = ATTRIBUTE_NAMES.filter(
+  (name): name is Exclude<AttributeName, AddressPart> => !(ADDRESS_PARTS as readonly string[]).includes(name),
+);
 
 /** What a rule is set for: one attribute, or `address` for all its parts. */
 export type SurvivorshipUnit = (typeof GOLDEN_ATTRIBUTES)[number] | 'address';

@@ -1,26 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InternalEventType, InternalSource } from '../../../lambdas/core/contracts/names.js';
+import { InternalEventType } from '../../../lambdas/core/contracts/names.js';
 import { runDocumentsDemo } from '../../../local/documents/documents-demo.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
 import { simulateRetailer } from '../../../local/simulator/index.js';
+import { probeDocumentEvents } from './documents-probe.js';
 
 let runtime: LocalRuntime;
-const published: string[] = [];
+let published: ReturnType<typeof probeDocumentEvents>;
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({ bus: { retryBaseDelayMs: 1 } });
-  runtime.bus.subscribe(
-    {
-      name: 'test-documents-probe',
-      consumer: 'documents',
-      description: 'what the document workflow publishes',
-      pattern: { source: [InternalSource.documents] },
-      retry: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
-    },
-    async (event) => {
-      published.push(event['detail-type']);
-    },
-  );
+  published = probeDocumentEvents(runtime);
 });
 
 afterAll(async () => runtime?.stop());
@@ -41,8 +31,9 @@ describe('documents demo', () => {
     ).toBe(true);
     expect(summary.matchingIntent).toBeGreaterThanOrEqual(2);
     await runtime.bus.drain();
-    expect(published).toContain(InternalEventType.ReturnDocumentProcessed);
-    expect(published).toContain(InternalEventType.ClaimDocumentProcessed);
+    const types = published.map((e) => e.detailType);
+    expect(types).toContain(InternalEventType.ReturnDocumentProcessed);
+    expect(types).toContain(InternalEventType.ClaimDocumentProcessed);
     console.log(
       JSON.stringify({
         ...summary,

@@ -4,11 +4,11 @@
  * table's document-uploads route starts the document workflow. All over HTTP against the local runtime.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InternalSource } from '../../../lambdas/core/contracts/names.js';
 import type { Clock } from '../../../lambdas/core/ports.js';
 import { renderDemoPdf } from '../../../local/document-reader/demo-documents.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../local/runtime.js';
 import { demoReturnForm } from '../../unit/documents/demo-fixtures.js';
+import { probeDocumentEvents } from './documents-probe.js';
 
 const UPLOAD_ROUTE = 'document-uploads-to-workflow';
 
@@ -18,7 +18,7 @@ const clock: Clock = { now: () => new Date(Date.now() + clockOffsetMs) };
 
 let runtime: LocalRuntime;
 let pdf: Uint8Array;
-const published: { source: string; detail: Record<string, unknown> }[] = [];
+let published: ReturnType<typeof probeDocumentEvents>;
 
 interface IntakeAnswer {
   documentId: string;
@@ -60,18 +60,7 @@ const inBucket = (key: string) =>
 
 beforeAll(async () => {
   runtime = await startLocalRuntime({ clock, bus: { retryBaseDelayMs: 1 } });
-  runtime.bus.subscribe(
-    {
-      name: 'test-documents-probe',
-      consumer: 'documents',
-      description: 'what the document workflow publishes',
-      pattern: { source: [InternalSource.documents] },
-      retry: { maximumRetryAttempts: 0, maximumEventAgeSeconds: 60 },
-    },
-    async (event) => {
-      published.push({ source: event.source, detail: event.detail as Record<string, unknown> });
-    },
-  );
+  published = probeDocumentEvents(runtime);
   pdf = await renderDemoPdf(demoReturnForm);
 });
 afterAll(async () => runtime?.stop());
@@ -116,6 +105,18 @@ describe('document intake over HTTP', () => {
     const moved = new URL(other.upload.url);
     moved.searchParams.set('X-Amz-Signature', signature);
     const unsigned = new URL(url.pathname, url.origin);
+    // the signature kept, the credential scope moved to the day before, or naming a key the bucket does not know
+    const [accessKey, day, ...scope] = (url.searchParams.get('X-Amz-Credential') as string).split('/');
+    const dayBefore = new Date(
+      Date.parse(`${day?.slice(0, 4)}-${day?.slice(4, 6)}-${day?.slice(6)}`) - 86_400_000,
+    );
+    const otherDay = new URL(url);
+    otherDay.searchParams.set(
+      'X-Amz-Credential',
+      [accessKey, dayBefore.toISOString().slice(0, 10).replaceAll('-', ''), ...scope].join('/'),
+    );
+    const strangerKey = new URL(url);
+    strangerKey.searchParams.set('X-Amz-Credential', ['AKIASTRANGER', day, ...scope].join('/'));
     const before = uploadsDelivered();
     // Act
     const answers = [
@@ -124,11 +125,15 @@ describe('document intake over HTTP', () => {
       await put(moved.href, pdf),
       await put(announced.upload.url, pdf, 'image/png'),
       await put(unsigned.href, pdf),
+      await put(otherDay.href, pdf),
+      await put(strangerKey.href, pdf),
     ];
     // Assess
-    expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403, 403]);
+    expect(answers.map((a) => a.status)).toEqual([403, 403, 403, 403, 403, 403, 403]);
     expect(answers[0]?.text).toContain('<Code>SignatureDoesNotMatch</Code>');
     expect(answers[4]?.text).toContain('not pre-signed');
+    expect(answers[5]?.text).toContain('<Code>SignatureDoesNotMatch</Code>');
+    expect(answers[6]?.text).toContain('<Code>InvalidAccessKeyId</Code>');
     expect(await inBucket(announced.key)).toBe(false);
     expect(await inBucket(other.key)).toBe(false);
     expect((await runtime.documents.store.get(announced.documentId))?.status).toBe('RECEIVED');

@@ -35,6 +35,19 @@ const line = (eventId: string) =>
     },
   });
 
+/** startAwsBackfill on `text`, against the mocked S3 and Step Functions of this file. */
+const startBackfill = (text: string, fileName: string) =>
+  startAwsBackfill({
+    text,
+    fileName,
+    stateMachineArn: STATE_MACHINE,
+    bucket: 'docs-bucket',
+    source: 'crm',
+    s3: new S3Client({ region: 'eu-west-1' }),
+    sfn: new SFNClient({ region: 'eu-west-1' }),
+    now: new Date('2026-11-27T18:00:00Z'),
+  });
+
 describe('tessera identity backfill FILE --aws', () => {
   it('uploads the file under backfill/input/ and starts the state machine on it', async () => {
     // Prepare
@@ -78,16 +91,10 @@ describe('tessera identity backfill FILE --aws', () => {
 
   it('uploads nothing when a line is not JSON, and names the line', async () => {
     // Act
-    const attempt = startAwsBackfill({
-      text: `${line('c-3')}\n{"detailType": "CustomerProfileUpdated", "detail": {\n${line('c-4')}\n`,
-      fileName: 'broken.jsonl',
-      stateMachineArn: STATE_MACHINE,
-      bucket: 'docs-bucket',
-      source: 'crm',
-      s3: new S3Client({ region: 'eu-west-1' }),
-      sfn: new SFNClient({ region: 'eu-west-1' }),
-      now: new Date('2026-11-27T18:00:00Z'),
-    });
+    const attempt = startBackfill(
+      `${line('c-3')}\n{"detailType": "CustomerProfileUpdated", "detail": {\n${line('c-4')}\n`,
+      'broken.jsonl',
+    );
 
     // Assess
     await expect(attempt).rejects.toThrow(
@@ -99,16 +106,7 @@ describe('tessera identity backfill FILE --aws', () => {
 
   it('leaves blank lines out and says how many, so result line numbers match the uploaded object', async () => {
     // Act
-    const started = await startAwsBackfill({
-      text: `${line('c-5')}\n\n${line('c-6')}\n`,
-      fileName: 'gaps.jsonl',
-      stateMachineArn: STATE_MACHINE,
-      bucket: 'docs-bucket',
-      source: 'crm',
-      s3: new S3Client({ region: 'eu-west-1' }),
-      sfn: new SFNClient({ region: 'eu-west-1' }),
-      now: new Date('2026-11-27T18:00:00Z'),
-    });
+    const started = await startBackfill(`${line('c-5')}\n\n${line('c-6')}\n`, 'gaps.jsonl');
 
     // Assess
     expect(started).toEqual({

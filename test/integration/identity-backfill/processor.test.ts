@@ -10,6 +10,7 @@ import { ChannelEventType, channelSource } from '../../../lambdas/core/contracts
 import { identityConfig } from '../../../lambdas/core/identity/config.js';
 import { parseCsvObjects } from '../../../lambdas/core/identity/csv.js';
 import { attributesFromRow, parseColumnMap } from '../../../lambdas/core/identity/evaluation.js';
+import { rootOf } from '../../../lambdas/core/identity/resolve.js';
 import type { EventPublisher, PublishOutcome } from '../../../lambdas/core/ports.js';
 import { systemClock } from '../../../lambdas/core/ports.js';
 import { createIdentityHandler } from '../../../lambdas/identity/handler.js';
@@ -107,18 +108,6 @@ async function tableItems() {
   return (out.Items ?? []).sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
 }
 
-async function rootOf(id: string): Promise<string> {
-  let current = id;
-  for (
-    let node = await store.getCustomer(current);
-    node?.mergedInto;
-    node = await store.getCustomer(current)
-  ) {
-    current = node.mergedInto;
-  }
-  return current;
-}
-
 describe('identity backfill item processor on the local DynamoDB', () => {
   const { lines, recIds } = febrlLines(12);
   // Two bad lines in the middle of the file: a contract breach and a line that is not an object.
@@ -148,7 +137,8 @@ describe('identity backfill item processor on the local DynamoDB', () => {
     const customerOf = new Map<string, string>();
     for (const v of good) {
       const line = v.index > 11 ? v.index - 2 : v.index;
-      if (v.status === 'resolved') customerOf.set(recIds[line] as string, await rootOf(v.customerId));
+      if (v.status === 'resolved')
+        customerOf.set(recIds[line] as string, (await rootOf(store, v.customerId)).customerId);
     }
     const people = [...new Set(recIds.map((id) => id.replace(/-(org|dup-0)$/, '')))];
     for (const person of people) {

@@ -68,6 +68,7 @@ const people: Record<string, Omit<SourceCustomer, 'sourceSystem'>> = {
   'C-4': { ...ann, loyaltyId: 'L-2002' },
 };
 const ids: Record<string, string> = {};
+let decidedReviewId = '';
 
 beforeAll(async () => {
   // A local run receives the four CRM records, then stops.
@@ -106,6 +107,7 @@ describe('tessera identity split, decide and erase on the local state', () => {
     const queue = (await tessera('review')).split('\n');
     // An id line (about both of Ann's records), then an indented line with the evidence.
     const reviewId = queue.find((line) => !line.startsWith(' ') && line.includes('crm#crm#C-4')) ?? '';
+    decidedReviewId = reviewId;
     const before = identityAnnouncements().length;
 
     // Act
@@ -140,9 +142,11 @@ describe('tessera identity split, decide and erase on the local state', () => {
     // Prepare
     const before = identityAnnouncements().length;
     // Act
-    const again = tessera('split', 'crm#crm#C-2');
+    const splitAgain = tessera('split', 'crm#crm#C-2');
+    await expect(splitAgain).rejects.toThrow(/already split/);
+    const decideAgain = tessera('decide', decidedReviewId, 'accept');
     // Assess
-    await expect(again).rejects.toThrow(/already split/);
+    await expect(decideAgain).rejects.toThrow(/was already decided: accept by/);
     expect(identityAnnouncements()).toHaveLength(before);
   }, 120_000);
 

@@ -9,6 +9,7 @@ import { cdnowEvents } from '../../../lambdas/core/analytics/cdnow.js';
 import {
   applyDocumentEvent,
   type DocumentEvent,
+  isDocumentEvent,
 } from '../../../lambdas/core/analytics/document-aggregates.js';
 import { kpiConfig } from '../../../lambdas/core/analytics/kpi.js';
 import { profileMetrics } from '../../../lambdas/core/analytics/metrics.js';
@@ -16,11 +17,7 @@ import { fitModels, scoreProfile } from '../../../lambdas/core/analytics/models.
 import { mergeAggregates } from '../../../lambdas/core/analytics/profile-analytics.js';
 import { InMemoryAggregateSink } from '../../../lambdas/core/analytics/profile-sink.js';
 import type { ReasonCode } from '../../../lambdas/core/contracts/common.js';
-import {
-  ClaimDocumentProcessedDetail,
-  ReturnDocumentProcessedDetail,
-} from '../../../lambdas/core/contracts/internal-events.js';
-import { InternalEventType } from '../../../lambdas/core/contracts/names.js';
+import { parseProcessedDocumentEvent } from '../../../lambdas/core/documents/processed-event.js';
 import { sampleLines } from './cdnow-data.js';
 import { orderPlaced, orderReturned } from './events.js';
 
@@ -51,25 +48,15 @@ function document(
     ...(spec.amount !== undefined ? { amount: spec.amount, currency: spec.currency ?? 'EUR' } : {}),
     reviewed: false,
   };
-  return kind === 'return'
-    ? {
-        detailType: InternalEventType.ReturnDocumentProcessed,
-        detail: ReturnDocumentProcessedDetail.parse(detail),
-      }
-    : {
-        detailType: InternalEventType.ClaimDocumentProcessed,
-        detail: ClaimDocumentProcessedDetail.parse(detail),
-      };
+  return parseProcessedDocumentEvent(kind, detail);
 }
 
 function applyAll(events: readonly (ChannelEvent | DocumentEvent)[]): ProfileAggregates {
   let agg: ProfileAggregates | undefined;
   for (const e of events) {
-    agg =
-      e.detailType === InternalEventType.ReturnDocumentProcessed ||
-      e.detailType === InternalEventType.ClaimDocumentProcessed
-        ? applyDocumentEvent(agg, e, kpi).aggregates
-        : applyChannelEvent(agg, e as ChannelEvent, kpi).aggregates;
+    agg = isDocumentEvent(e)
+      ? applyDocumentEvent(agg, e, kpi).aggregates
+      : applyChannelEvent(agg, e, kpi).aggregates;
   }
   return agg!;
 }
@@ -192,6 +179,28 @@ describe('processed claim letters in the profile aggregates', () => {
     const merged = profileMetrics(mergeAggregates(a, b, kpi), kpi, asOf);
     // Assess
     expect(merged.documents).toMatchObject({ claims: 2, claimAmount: 25 });
+  });
+
+  it('folds the oldest documents into totals past the bound, and rejects one older than those', () => {
+    // Prepare: five claims on five days, at most four kept in detail
+    let agg: ProfileAggregates | undefined;
+    for (let day = 1; day <= 5; day++) {
+      const claim = document('claim', { amount: 10, reason: 'damaged', at: `2025-05-0${day}T12:00:00Z` });
+      agg = applyDocumentEvent(agg, claim, kpi, 4).aggregates;
+    }
+    // Act
+    const late = applyDocumentEvent(
+      agg,
+      document('claim', { amount: 10, at: '2025-04-30T12:00:00Z' }),
+      kpi,
+      4,
+    );
+    const metrics = profileMetrics(late.aggregates, kpi, asOf);
+    // Assess: fewer kept in detail, none lost from the totals, the late one refused with its reason
+    expect(Object.keys(late.aggregates.docs ?? {}).length).toBeLessThan(4);
+    expect(late.outcome).toBe('rejected');
+    expect(late.issues).toEqual([AggregateIssue.beyondRetainedHistory]);
+    expect(metrics.documents).toMatchObject({ claims: 5, claimAmount: 50, claimReasons: { damaged: 5 } });
   });
 
   it('raises service friction for a recent claim', async () => {

@@ -37,6 +37,13 @@ beforeEach(() => {
 afterEach(() => vi.unstubAllEnvs());
 
 const context = { functionName: 'tessera-test', awsRequestId: 'cold-start' } as Context;
+/** The table holds `model` (its stored JSON text) as the latest identity model, and nothing else. */
+function storeModel(model: string) {
+  dynamo.on(GetCommand).resolves({});
+  dynamo.on(GetCommand, modelKey).resolves({
+    Item: { pk: IDENTITY_MODEL_PK, sk: 'LATEST', storedAt: '2026-11-27T17:00:00.000Z', model },
+  });
+}
 /** An event the consumer refuses right after its composition: enough to show the model was loaded first. */
 const internalEvent = {
   id: 'e-1',
@@ -85,15 +92,7 @@ describe.each([
     // Prepare
     const trained = JSON.parse(JSON.stringify(DEFAULT_MODEL));
     trained.levels.email.exact.m = 0.97;
-    dynamo.on(GetCommand).resolves({});
-    dynamo.on(GetCommand, modelKey).resolves({
-      Item: {
-        pk: IDENTITY_MODEL_PK,
-        sk: 'LATEST',
-        storedAt: '2026-11-27T17:00:00.000Z',
-        model: JSON.stringify(trained),
-      },
-    });
+    storeModel(JSON.stringify(trained));
     const handler = await load();
 
     // Act
@@ -108,15 +107,7 @@ describe.each([
 
   it('fails every invocation, naming the problem, while the stored model is corrupt', async () => {
     // Prepare
-    dynamo.on(GetCommand).resolves({});
-    dynamo.on(GetCommand, modelKey).resolves({
-      Item: {
-        pk: IDENTITY_MODEL_PK,
-        sk: 'LATEST',
-        storedAt: '2026-11-27T17:00:00.000Z',
-        model: '{"version":1,"levels":{',
-      },
-    });
+    storeModel('{"version":1,"levels":{');
     const handler = await load();
 
     // Act / Assess
