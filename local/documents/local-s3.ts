@@ -20,7 +20,6 @@ import {
   type UploadUrlRequest,
   uploadMetadataFromS3,
 } from '../../lambdas/adapters/s3/document-object-store.js';
-import { textractLimits } from '../../lambdas/core/documents/document-file.js';
 import type { Clock } from '../../lambdas/core/ports.js';
 import type { FolderObjectStore } from './folder-object-store.js';
 
@@ -41,12 +40,11 @@ const AUTH_PARAMS = [
   'X-Amz-Signature',
 ] as const;
 
-/** The largest file Textract reads in each format the intake accepts: bigger uploads are refused at the PUT. */
-function maxUploadBytes(contentType: string): number {
-  return contentType === 'application/pdf' || contentType === 'image/tiff'
-    ? textractLimits.asyncPdfMaxBytes
-    : textractLimits.syncMaxBytes;
-}
+/**
+ * S3's own limit for one PUT. A file too large for Textract is accepted here as S3 accepts it, and the
+ * document workflow marks it FAILED with FILE_TOO_LARGE, as in the cloud.
+ */
+const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
 
 export interface ObjectCreatedInput {
   readonly bucket: string;
@@ -149,18 +147,16 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
 
     await verifyQuerySignature(req, url);
 
-    const contentType = req.headers['content-type'] ?? '';
     const declared = req.headers['content-length'];
     if (declared === undefined)
       throw new S3Error(411, 'MissingContentLength', 'the upload must say its Content-Length');
-    const limit = maxUploadBytes(contentType);
-    if (Number(declared) > limit)
+    if (Number(declared) > MAX_SINGLE_PUT_BYTES)
       throw new S3Error(
         400,
         'EntityTooLarge',
-        `the ${contentType} upload is ${declared} bytes; Textract reads such files up to ${limit} bytes`,
+        `the upload is ${declared} bytes; one PUT takes up to ${MAX_SINGLE_PUT_BYTES} bytes`,
       );
-    const bytes = await readBody(req, limit);
+    const bytes = await readBody(req, MAX_SINGLE_PUT_BYTES);
 
     const meta: Record<string, string> = {};
     for (const [name, value] of url.searchParams)
