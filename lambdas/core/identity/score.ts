@@ -27,6 +27,15 @@ export interface PairEvidence {
 
 const round = (x: number) => Math.round(x * 100) / 100;
 
+const ADDRESS_COMPARISONS: ReadonlySet<ComparisonName> = new Set([
+  'streetNumber',
+  'street',
+  'addressLine2',
+  'city',
+  'postcode',
+  'state',
+]);
+
 /** Scores a pair of records in the Fellegi-Sunter model and applies the pairwise merge protections. */
 export function scorePair(
   a: NormalisedAttributes,
@@ -39,6 +48,11 @@ export function scorePair(
   const protections: { rule: string; veto: boolean }[] = [];
   // A shared email or phone between people with clearly different first names is a household, not a person.
   const household = vector.given === 'else' && !swappedNames;
+  const personalAgrees =
+    vector.nationalId === 'exact' ||
+    vector.birthDate === 'exact' ||
+    vector.birthDate === 'transposed' ||
+    vector.birthDate === 'oneEdit';
   let total = 0;
   for (const [c, level] of Object.entries(vector) as [ComparisonName, string][]) {
     let weight = levelWeight(config.model, c, level);
@@ -52,6 +66,15 @@ export function scorePair(
       weight = 0;
       note = 'household: shared contact with a different given name';
       protections.push({ rule: `household ${c}`, veto: false });
+    }
+    // The parts of one address agree together, so their weights are not independent evidence: summed they
+    // outweigh a different given name, and family members at one address would merge. Unless something
+    // personal agrees too (a birth date or a national id, which a household does not share).
+    if (household && !personalAgrees && ADDRESS_COMPARISONS.has(c) && weight > 0) {
+      weight = 0;
+      note = 'household: shared address with a different given name';
+      if (!protections.some((p) => p.rule === 'household address'))
+        protections.push({ rule: 'household address', veto: false });
     }
     total += weight;
     comparisons.push(
