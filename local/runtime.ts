@@ -202,12 +202,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     odoo: odooSync.connection,
     unconsumedRoutes,
     stop: async () => {
-      await interventions.stepFunctions.stop();
+      // No new events in, then deliver what is on the bus while every consumer can still take it.
+      await api.close();
       await documentIntake.s3.close();
+      await bus.drain();
+      await interventions.stepFunctions.stop();
       await documents.close();
       await odooSync.connection.close();
-      await api.close();
-      await bus.drain();
       await dynamo.close();
       if (scratch) await rm(scratch, { recursive: true, force: true });
       await releaseLock();
