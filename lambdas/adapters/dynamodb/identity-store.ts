@@ -4,12 +4,14 @@
  * after a crash or a duplicate delivery converges, and concurrent passes are safe.
  *
  *   pk                     sk             item
- *   REC#<recordKey>        REC            source record: normalised attributes, fingerprint, customer id, decision
+ *   REC#<recordKey>        REC            source record: normalised attributes, fingerprint, customer id, decision,
+ *                                         merges it made that the consumer has not yet handed over (pendingMerges)
  *   BLK#<blockKey>         <recordKey>    blocking index entry with a copy of the attributes (no second read to score)
  *   CUS#<customerId>       NODE           profile node: createdAt, mergedInto (redirect), merge-protection summary
  *   CUS#<customerId>       REC#<key>      membership of a record (assigned here; follow redirects for the survivor)
  *   CUS#<customerId>       ABSORBED#<id>  a profile that merged into this one
- *   CUS#<customerId>       PROFILE        golden record, consent, aggregates, version (optimistic concurrency)
+ *   CUS#<customerId>       PROFILE        golden record and consent (packed `body`), analytics (packed `aggregates`),
+ *                                         version (optimistic concurrency); see packed-json.ts
  *   TF#g|f#<name>          TF             how many records carry this given / family name; TF#total#<0-7> counts records
  *   REVIEW                 <time>#<key>   possible matches waiting for a person
  */
