@@ -32,7 +32,7 @@ interface LocalOptions {
 }
 
 /**
- * The default demo finishes in under two minutes on a 2-core machine (about 100 s): the SDK's per-call
+ * The default demo finishes in under two minutes on a 2-core machine (about 110 s): the SDK's per-call
  * cost and the local DynamoDB stand-in bound the pipeline near 115 events/s end to end there, about 11
  * DynamoDB calls per event. Larger sizes by --customers (2,000 take about 4 minutes).
  */
