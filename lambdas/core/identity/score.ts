@@ -95,6 +95,19 @@ export function scorePair(
       protections.push({ rule: 'birth dates disagree', veto: true });
     }
   }
+  // Names and a town are shared by strangers: without something only one person has in common (a birth
+  // date, a contact, an id, the same postcode or house), they make a possible match, never a link.
+  const corroborated =
+    personalAgrees ||
+    vector.birthDate === 'twoEdits' ||
+    vector.loyaltyId === 'exact' ||
+    (!household && vector.email !== undefined && vector.email !== 'else') ||
+    (!household && vector.phone === 'exact') ||
+    vector.postcode === 'exact' ||
+    (vector.street === 'exact' && vector.streetNumber === 'exact');
+  if (!corroborated && total >= config.linkThreshold) {
+    protections.push({ rule: 'names and place only', veto: true });
+  }
   return { total: round(total), comparisons, swappedNames, protections };
 }
 

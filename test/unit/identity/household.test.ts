@@ -55,4 +55,23 @@ describe('people who share a home', () => {
     );
     expect(again.customerId).toBe(first.customerId);
   });
+
+  it('makes two people who share only a name and a town a possible match for a person, not a link', async () => {
+    // Prepare
+    const store = new InMemoryIdentityStore();
+    const first = await resolveIdentity(
+      record({ givenName: 'Priya', familyName: 'Begum', city: 'Cardiff', email: 'priya_begum@gmail.com' }),
+      store,
+      config,
+    );
+    // Act
+    const second = await resolveIdentity(
+      record({ givenName: 'Priya', familyName: 'Begum', city: 'Cardiff', phone: '07555 185526' }),
+      store,
+      config,
+    );
+    // Assess
+    expect(second.customerId).not.toBe(first.customerId);
+    expect(second.reviews.map((r) => r.reason)).toEqual([expect.stringContaining('names and place only')]);
+  });
 });
