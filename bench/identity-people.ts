@@ -5,7 +5,7 @@
  *
  * As a script, writes a labelled CSV of the first N source records (one row per record, the true person
  * as label) for `tessera eval-identity`:
- *   npx tsx bench/identity-people.ts --records 50000 --out /tmp/tessera-people-50k.csv
+ *   npx tsx bench/identity-people.ts --records 50000 --out .tessera/people-50k.csv
  */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';

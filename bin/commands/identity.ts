@@ -17,13 +17,13 @@ import {
 } from '../../lambdas/core/identity/evaluation.js';
 import { normaliseAttributes } from '../../lambdas/core/identity/normalise.js';
 import { AWS_PRICES, costPerMillionEvents } from '../../lambdas/core/identity/pricing.js';
+import { rootOf } from '../../lambdas/core/identity/resolve.js';
 import {
   customerErasedEvent,
   customerSplitEvent,
   eraseCustomer,
   splitRecord,
 } from '../../lambdas/core/identity/split.js';
-import type { IdentityStore } from '../../lambdas/core/identity/store.js';
 import { parseModelParameters, trainModel } from '../../lambdas/core/identity/train.js';
 import type { EventPublisher, PublishOutcome } from '../../lambdas/core/ports.js';
 import { systemClock } from '../../lambdas/core/ports.js';
@@ -138,18 +138,6 @@ function rowEvent(
   return event;
 }
 
-async function rootOf(store: IdentityStore, id: string): Promise<string> {
-  let current = id;
-  for (
-    let node = await store.getCustomer(current);
-    node?.mergedInto;
-    node = await store.getCustomer(current)
-  ) {
-    current = node.mergedInto;
-  }
-  return current;
-}
-
 export async function evalIdentity(options: EvalOptions) {
   const map = parseColumnMap(options.map);
   const rows = await readRows(options.input, [
@@ -199,7 +187,7 @@ export async function evalIdentity(options: EvalOptions) {
     const rootOnce = (id: string) => {
       const known = roots.get(id);
       if (known !== undefined) return known;
-      const root = rootOf(store, id);
+      const root = rootOf(store, id).then((node) => node.customerId);
       roots.set(id, root);
       return root;
     };
@@ -259,7 +247,11 @@ async function openLocalStore(stateDir: string) {
         await release();
       },
     };
-    return { dynamo, store: new DynamoIdentityStore(local.doc, local.tables.customers) };
+    return {
+      dynamo,
+      store: new DynamoIdentityStore(local.doc, local.tables.customers),
+      reviews: new DynamoIdentityReviewQueue(local.doc, local.tables.customers),
+    };
   } catch (error) {
     await release();
     throw error;
@@ -408,9 +400,9 @@ export function registerIdentityCommands(program: Command): void {
     .action(async (customerId: string, options: { stateDir: string }) => {
       const { dynamo, store } = await openLocalStore(options.stateDir);
       try {
-        const root = await rootOf(store, customerId);
-        if (!(await store.getCustomer(root)))
+        if (!(await store.getCustomer(customerId)))
           throw new Error(`no profile ${customerId} in ${options.stateDir}`);
+        const root = (await rootOf(store, customerId)).customerId;
         const ids = [root];
         for (let i = 0; i < ids.length; i++) ids.push(...(await store.listAbsorbed(ids[i]!)));
         console.log(`profile ${root}${root !== customerId ? ` (${customerId} redirects here)` : ''}`);
@@ -612,9 +604,9 @@ export function registerIdentityCommands(program: Command): void {
     .option('--state-dir <dir>', 'local state directory', '.tessera')
     .option('--limit <n>', 'how many', '50')
     .action(async (options: { stateDir: string; limit: string }) => {
-      const { dynamo, store } = await openLocalStore(options.stateDir);
+      const { dynamo, reviews } = await openLocalStore(options.stateDir);
       try {
-        for (const item of await store.listReviews(Number(options.limit))) {
+        for (const item of (await reviews.list(Number(options.limit))).items) {
           console.log(
             `${item.reviewId}\n    ${item.recordKey} ~ ${item.candidateRecordKey}  ${item.customerId} / ${item.candidateCustomerId}  weight ${item.evidence.total}  ${item.reason}`,
           );

@@ -483,28 +483,6 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     );
   }
 
-  /** Removes a decided review item; its id is the one listReviews gives. */
-  async removeReview(reviewId: string): Promise<void> {
-    await this.doc.send(
-      new DeleteCommand({ TableName: this.tableName, Key: { pk: REVIEW_PK, sk: reviewId } }),
-    );
-  }
-
-  async listReviews(limit = 100): Promise<(ReviewItem & { reviewId: string })[]> {
-    const out = await this.doc.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': REVIEW_PK },
-        Limit: limit,
-      }),
-    );
-    return (out.Items ?? []).map((i) => ({
-      reviewId: i.sk as string,
-      ...(JSON.parse(i.item as string) as ReviewItem),
-    }));
-  }
-
   private async querySortPrefix(pk: string, prefix: string): Promise<string[]> {
     const keys: string[] = [];
     let start: Record<string, unknown> | undefined;

@@ -105,8 +105,9 @@ describe('tessera identity split, decide and erase on the local state', () => {
     expect(ids['C-2']).toBe(ids['C-1']);
     expect(ids['C-4']).not.toBe(ids['C-3']);
     const queue = (await tessera('review')).split('\n');
-    // An id line (about both of Ann's records), then an indented line with the evidence.
-    const reviewId = queue.find((line) => !line.startsWith(' ') && line.includes('crm#crm#C-4')) ?? '';
+    // An id line, then an indented line with the two records and the evidence: take the id above Ann's.
+    const evidence = queue.findIndex((line) => line.startsWith(' ') && line.includes('crm#crm#C-4'));
+    const reviewId = evidence > 0 ? (queue[evidence - 1] ?? '') : '';
     decidedReviewId = reviewId;
     const before = identityAnnouncements().length;
 
