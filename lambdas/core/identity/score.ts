@@ -7,6 +7,7 @@ import {
   termFrequencyWeight,
 } from './model.js';
 import type { NormalisedAttributes } from './normalise.js';
+import { editDistance } from './text.js';
 
 export interface ComparisonEvidence {
   readonly comparison: ComparisonName;
@@ -26,6 +27,96 @@ export interface PairEvidence {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
+
+/** The names a person goes by, as far as either record of a pair knows them. */
+interface PairNames {
+  readonly givens: readonly string[];
+  readonly families: readonly string[];
+}
+
+/**
+ * True when an address's local part is made of the person's own names (sana.patel, spatel, patel.sana,
+ * sanap, sana1984): two people of one name pick such addresses alike.
+ */
+export function emailFromName(email: string, names: PairNames): boolean {
+  const local = email.slice(0, email.indexOf('@')).replace(/[^\p{L}]/gu, '');
+  if (local.length === 0) return true;
+  const isGiven = (part: string) =>
+    part === '' || names.givens.some((g) => g === part || (part.length === 1 && g.startsWith(part)));
+  for (const family of names.families) {
+    const at = local.indexOf(family);
+    if (at >= 0 && isGiven(local.slice(0, at) + local.slice(at + family.length))) return true;
+    if (names.givens.some((g) => local === g + family[0])) return true;
+  }
+  return isGiven(local);
+}
+
+/** Mail services with millions of users each: sharing one says nothing; sharing any other domain does. */
+const MASS_MAIL_DOMAINS = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'msn.com',
+  'proton.me',
+  'protonmail.com',
+  'web.de',
+  't-online.de',
+  'orange.fr',
+  'free.fr',
+  'laposte.net',
+  'wanadoo.fr',
+  'libero.it',
+  'btinternet.com',
+  'virginmedia.com',
+  'sky.com',
+  'talktalk.net',
+  'ntlworld.com',
+  'mail.ru',
+  'qq.com',
+  '163.com',
+  'comcast.net',
+  'att.net',
+  'verizon.net',
+  'zoho.com',
+  'fastmail.com',
+  'bigpond.com',
+  'shaw.ca',
+]);
+/** Services with a domain per country (yahoo.co.uk, hotmail.fr, gmx.de). */
+const MASS_MAIL_NAMES = new Set(['yahoo', 'hotmail', 'outlook', 'live', 'aol', 'gmx', 'yandex', 'ymail']);
+
+export function isMassMailDomain(domain: string): boolean {
+  return MASS_MAIL_DOMAINS.has(domain) || MASS_MAIL_NAMES.has(domain.slice(0, domain.indexOf('.')));
+}
+
+const pairNames = (a: NormalisedAttributes, b: NormalisedAttributes): PairNames => ({
+  givens: [a.given, a.givenCanonical, b.given, b.givenCanonical].filter((g): g is string => !!g),
+  families: [a.family, b.family].filter((f): f is string => !!f),
+});
+
+/**
+ * Similar (not equal) addresses that namesakes would have anyway: both made of the names, at mass mail
+ * services, without the same number in them. Such a pair says nothing beyond the names, which are counted
+ * already; the same digits (gabriel.t54) or the same small domain (a typo of it included) still say more.
+ */
+function emailEchoesNames(
+  a: NormalisedAttributes,
+  b: NormalisedAttributes,
+  level: string | undefined,
+): boolean {
+  if (level !== 'samePrefix' && level !== 'fuzzy') return false;
+  const [localA = '', domainA = ''] = a.email!.split('@');
+  const [localB = '', domainB = ''] = b.email!.split('@');
+  const digitsA = localA.replace(/\D/g, '');
+  if (digitsA !== '' && digitsA === localB.replace(/\D/g, '')) return false;
+  const sameSmallDomain =
+    !(isMassMailDomain(domainA) && isMassMailDomain(domainB)) && editDistance(domainA, domainB, 2) <= 2;
+  if (sameSmallDomain) return false;
+  const names = pairNames(a, b);
+  return emailFromName(a.email!, names) && emailFromName(b.email!, names);
+}
 
 const ADDRESS_COMPARISONS: ReadonlySet<ComparisonName> = new Set([
   'streetNumber',
@@ -48,11 +139,15 @@ export function scorePair(
   const protections: { rule: string; veto: boolean }[] = [];
   // A shared email or phone between people with clearly different first names is a household, not a person.
   const household = vector.given === 'else' && !swappedNames;
+  // At one address, merely similar first names are family too (Sunil and Sunita); in a contact they are
+  // more often a typo of one person's name, which the contact itself then confirms.
+  const householdAtAddress = (household || vector.given === 'weak') && !swappedNames;
   const personalAgrees =
     vector.nationalId === 'exact' ||
     vector.birthDate === 'exact' ||
     vector.birthDate === 'transposed' ||
     vector.birthDate === 'oneEdit';
+  const emailEchoesName = vector.given !== 'else' && emailEchoesNames(a, b, vector.email);
   let total = 0;
   for (const [c, level] of Object.entries(vector) as [ComparisonName, string][]) {
     let weight = levelWeight(config.model, c, level);
@@ -62,6 +157,10 @@ export function scorePair(
       weight = termFrequencyWeight(config.model, c, value, tf);
       note = 'term frequency';
     }
+    if (c === 'email' && emailEchoesName && weight > 0) {
+      weight = 0;
+      note = 'addresses made of the same names: no evidence beyond them';
+    }
     if (household && (c === 'email' || c === 'phone') && weight > 0) {
       weight = 0;
       note = 'household: shared contact with a different given name';
@@ -70,9 +169,9 @@ export function scorePair(
     // The parts of one address agree together, so their weights are not independent evidence: summed they
     // outweigh a different given name, and family members at one address would merge. Unless something
     // personal agrees too (a birth date or a national id, which a household does not share).
-    if (household && !personalAgrees && ADDRESS_COMPARISONS.has(c) && weight > 0) {
+    if (householdAtAddress && !personalAgrees && ADDRESS_COMPARISONS.has(c) && weight > 0) {
       weight = 0;
-      note = 'household: shared address with a different given name';
+      note = 'household: shared address with a different or only similar given name';
       if (!protections.some((p) => p.rule === 'household address'))
         protections.push({ rule: 'household address', veto: false });
     }
@@ -101,7 +200,7 @@ export function scorePair(
     personalAgrees ||
     vector.birthDate === 'twoEdits' ||
     vector.loyaltyId === 'exact' ||
-    (!household && vector.email !== undefined && vector.email !== 'else') ||
+    (!household && !emailEchoesName && vector.email !== undefined && vector.email !== 'else') ||
     (!household && vector.phone === 'exact') ||
     vector.postcode === 'exact' ||
     (vector.street === 'exact' && vector.streetNumber === 'exact');

@@ -75,3 +75,74 @@ describe('people who share a home', () => {
     expect(second.reviews.map((r) => r.reason)).toEqual([expect.stringContaining('names and place only')]);
   });
 });
+
+describe('namesakes', () => {
+  it('does not link two people of one name because their e-mail addresses are both made of it', async () => {
+    // Prepare: two Sana Patels, each with her own mailbox and phone, as different people of one name have.
+    const store = new InMemoryIdentityStore();
+    const first = await resolveIdentity(
+      record({ givenName: 'Sana', familyName: 'Patel', email: 'sanapatel@gmail.com', phone: '07969 079266' }),
+      store,
+      config,
+    );
+    // Act
+    const second = await resolveIdentity(
+      record({
+        givenName: 'Sana',
+        familyName: 'Patel',
+        email: 'sanapatel@hotmail.co.uk',
+        phone: '07448 642043',
+      }),
+      store,
+      config,
+    );
+    // Assess
+    expect(second.customerId).not.toBe(first.customerId);
+    const email = second.decision?.best?.evidence.comparisons.find((c) => c.comparison === 'email');
+    expect(email?.weight).toBe(0);
+    expect(email?.note).toContain('same names');
+  });
+
+  it('still counts an address that namesakes would not share: the same number in it, or a small domain', async () => {
+    const store = new InMemoryIdentityStore();
+    const first = await resolveIdentity(
+      record({ givenName: 'Gabriel', familyName: 'Thomas', email: 'gabriel.t54@outlook.com' }),
+      store,
+      config,
+    );
+    const sameDigits = await resolveIdentity(
+      record({ givenName: 'Gabriel', familyName: 'Thomas', email: 'gabriel.t54@hotmail.com' }),
+      store,
+      config,
+    );
+    const other = await resolveIdentity(
+      record({ givenName: 'Lola', familyName: 'Brown', email: 'lola.b@martinez-jones.net' }),
+      store,
+      config,
+    );
+    const domainTypo = await resolveIdentity(
+      record({ givenName: 'Lola', familyName: 'Brown', email: 'lola.b@martinesz-jones.net' }),
+      store,
+      config,
+    );
+    expect(sameDigits.customerId).toBe(first.customerId);
+    expect(domainTypo.customerId).toBe(other.customerId);
+  });
+
+  it('keeps family members at one address apart when their given names are only alike (Sunil, Sunita)', async () => {
+    const store = new InMemoryIdentityStore();
+    const husband = await resolveIdentity(
+      record({ givenName: 'Sunil', familyName: 'Haque', email: 'sunil.haque80@live.co.uk', ...home }),
+      store,
+      config,
+    );
+    const wife = await resolveIdentity(
+      record({ givenName: 'Sunita', familyName: 'Haque', email: 'sunita.haque82@virginmedia.com', ...home }),
+      store,
+      config,
+    );
+    expect(wife.customerId).not.toBe(husband.customerId);
+    const rules = wife.decision?.best?.evidence.protections.map((p) => p.rule);
+    expect(rules).toContain('household address');
+  });
+});
