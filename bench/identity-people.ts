@@ -1,7 +1,8 @@
 /**
  * Realistic people for identity benchmarks, from the demo retailer (local/simulator): its population has
- * common and rare surnames, households, nicknames, typos and several records per person, so blocks have
- * the sizes a real customer base gives them. The simulator itself is not changed; this reads its stream.
+ * common and rare surnames (a long tail, so about one person in ten has a namesake, as in real data),
+ * households, nicknames, typos and several records per person, so blocks have the sizes a real customer base
+ * gives them. The simulator itself is not changed; this reads its stream.
  *
  * As a script, writes a labelled CSV of the first N source records (one row per record, the true person
  * as label) for `tessera eval-identity`:
@@ -14,7 +15,12 @@ import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { SourceCustomer } from '../lambdas/core/contracts/common.js';
-import { type SimulatedEvent, type SimulationOptions, streamRetailer } from '../local/simulator/index.js';
+import {
+  namesakeCounts,
+  type SimulatedEvent,
+  type SimulationOptions,
+  streamRetailer,
+} from '../local/simulator/index.js';
 
 /** The simulator gives about 3.2 source records per person; this leaves room so a run does not fall short. */
 const RECORDS_PER_PERSON = 2.8;
@@ -130,7 +136,12 @@ function row(recordKey: string, personId: string, c: SourceCustomer): string {
 export async function writeLabelledPeopleCsv(
   file: string,
   options: { readonly records: number; readonly seed?: number },
-): Promise<{ readonly records: number; readonly people: number }> {
+): Promise<{
+  readonly records: number;
+  readonly people: number;
+  /** people of the file sharing their true full name with another person of the file, and also their town */
+  readonly namesakes: { readonly sharingFullName: number; readonly sharingFullNameAndCity: number };
+}> {
   const customers = Math.ceil(options.records / RECORDS_PER_PERSON);
   const stream = streamRetailer({ customers, seed: options.seed ?? 42 });
   const firsts = new Map<string, SourceCustomer>();
@@ -141,9 +152,8 @@ export async function writeLabelledPeopleCsv(
     const key = `${c.sourceSystem}#${c.sourceCustomerId}`;
     if (!firsts.has(key)) firsts.set(key, c);
   }
-  const personOf = new Map(
-    stream.truth().records.map((r) => [`${r.sourceSystem}#${r.sourceCustomerId}`, r.personId]),
-  );
+  const truth = stream.truth();
+  const personOf = new Map(truth.records.map((r) => [`${r.sourceSystem}#${r.sourceCustomerId}`, r.personId]));
   await mkdir(dirname(resolve(file)), { recursive: true });
   const out = createWriteStream(resolve(file), 'utf8');
   out.write(`${COLUMNS.join(',')}\n`);
@@ -164,7 +174,11 @@ export async function writeLabelledPeopleCsv(
       `only ${written} records from ${customers} simulated people; asked for ${options.records}`,
     );
   }
-  return { records: written, people: people.size };
+  const named = truth.people
+    .filter((p) => people.has(p.personId))
+    .map((p) => ({ givenName: p.givenName, familyName: p.familyName, city: p.address.city }));
+  const { sharingFullName, sharingFullNameAndCity } = namesakeCounts(named);
+  return { records: written, people: people.size, namesakes: { sharingFullName, sharingFullNameAndCity } };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -177,6 +191,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   if (!Number.isInteger(records) || records < 1) throw new Error(`--records must be a positive integer`);
   const written = await writeLabelledPeopleCsv(out, { records, seed: Number(arg('seed') ?? 42) });
   console.log(`wrote ${written.records} records of ${written.people} people to ${out}`);
+  const share = (n: number) => `${n} (${((100 * n) / written.people).toFixed(1)}%)`;
+  console.log(
+    `namesakes: ${share(written.namesakes.sharingFullName)} people share their full name with another person in the file, ` +
+      `${share(written.namesakes.sharingFullNameAndCity)} also their town`,
+  );
   console.log(
     `npx tsx bin/tessera.ts eval-identity --input ${out} --id-col record_id --truth-col person_id --map ${LABELLED_CSV_MAP} --json`,
   );

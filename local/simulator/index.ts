@@ -10,6 +10,7 @@ import { buildPopulation } from './population.js';
 import { type GroundTruth, truthLines } from './truth.js';
 
 export type { SimulatedEvent } from './engine.js';
+export { type NamedPerson, namesakeCounts } from './names.js';
 export {
   DEFAULT_FAULTS,
   DEFAULT_OPTIONS,

@@ -1,11 +1,14 @@
 import { parsePhoneNumber } from 'libphonenumber-js';
+import { familyNameFor, namesOf } from './names.js';
 import type { ResolvedOptions } from './options.js';
 import { Prng } from './prng.js';
 import {
   CATEGORIES,
   CITIES,
   type City,
+  DOT_INSENSITIVE_PROVIDERS,
   EMAIL_PROVIDERS,
+  MAILBOX_DOMAIN_ALIASES,
   NAME_BACKGROUNDS,
   type NameBackground,
   PRODUCT_ADJECTIVES,
@@ -88,12 +91,6 @@ export interface Population {
 
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
-/** Zipf-like pick: early entries (the common names) come up far more often than the tail. */
-function zipfPick<T>(rng: Prng, items: readonly T[], exponent = 0.9): T {
-  const weights = items.map((item, rank) => [item, 1 / (rank + 1.5) ** exponent] as const);
-  return rng.weighted(weights);
-}
-
 /** ASCII for e-mail local parts: Zoë -> zoe, Łukasz -> lukasz, O'Brien -> obrien. */
 export function asciiFold(value: string): string {
   return value
@@ -159,6 +156,27 @@ function birthDate(rng: Prng, startMs: number, minAge: number, maxAge: number): 
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
+/**
+ * The mailbox an address reaches, as its provider sees it: case-folded, dots dropped where the provider
+ * ignores them, alias domains folded. Two people never get addresses with one mailbox key
+ * (margaret.jones@gmail.com and margaretjones@googlemail.com are one inbox).
+ */
+export function mailboxKey(email: string): string {
+  const at = email.lastIndexOf('@');
+  const domainRaw = email.slice(at + 1).toLowerCase();
+  const domain = MAILBOX_DOMAIN_ALIASES.get(domainRaw) ?? domainRaw;
+  const local = email.slice(0, at).toLowerCase();
+  return `${DOT_INSENSITIVE_PROVIDERS.has(domain) ? local.replaceAll('.', '') : local}@${domain}`;
+}
+
+/** Takes the address when its mailbox is free; false when someone already has that mailbox. */
+function claimMailbox(email: string, taken: Set<string>): boolean {
+  const key = mailboxKey(email);
+  if (taken.has(key)) return false;
+  taken.add(key);
+  return true;
+}
+
 function personalEmail(rng: Prng, given: string, family: string, birth: string, taken: Set<string>): string {
   const g = asciiFold(given) || 'customer';
   const f = asciiFold(family) || 'shopper';
@@ -178,10 +196,7 @@ function personalEmail(rng: Prng, given: string, family: string, birth: string, 
     ]);
     const suffix = attempt > 3 ? String(rng.int(1000, 9999)) : '';
     const email = `${local}${suffix}@${provider}`;
-    if (!taken.has(email)) {
-      taken.add(email);
-      return email;
-    }
+    if (claimMailbox(email, taken)) return email;
   }
 }
 
@@ -191,10 +206,7 @@ function familyEmail(rng: Prng, family: string, taken: Set<string>): string | un
     const provider = rng.weighted(EMAIL_PROVIDERS);
     const local = rng.pick([`the${f}s`, `${f}family`, `${f}.household`, `${f}home`, `team${f}`]);
     const email = `${local}${attempt > 0 ? rng.int(1, 99) : ''}@${provider}`;
-    if (!taken.has(email)) {
-      taken.add(email);
-      return email;
-    }
+    if (claimMailbox(email, taken)) return email;
   }
   return undefined;
 }
@@ -230,12 +242,14 @@ export function buildCatalog(seed: number): Product[] {
 
 /**
  * People in households. Each person's attributes come from their own random stream, so person 17 is the
- * same whatever the total size; the sets that keep e-mails and phones unique are the only shared state.
+ * same whatever the total size; the only shared state is what came before them: the sets that keep mailboxes
+ * and phones unique, and the given names already used in their household (members get distinct ones).
  */
 export function buildPopulation(options: ResolvedOptions): Population {
   const { seed, customers, startMs, endMs, dynamics } = options;
   const people: Person[] = [];
   const households: Household[] = [];
+  /** mailbox keys (see mailboxKey), not raw addresses */
   const emails = new Set<string>();
   const phones = new Set<string>();
   const cityWeights = CITIES.map((c) => [c, c.weight] as const);
@@ -255,7 +269,7 @@ export function buildPopulation(options: ResolvedOptions): Population {
     );
     const city = rng.weighted(cityWeights);
     const background = pickBackground(rng);
-    const familyName = zipfPick(rng, background.family);
+    const familyName = namesOf(background).family.pick(rng);
     const members: number[] = [];
     const sharedEmail = size > 1 && rng.chance(0.35) ? familyEmail(rng, familyName, emails) : undefined;
     const sharedPhone = rng.chance(size > 1 ? 0.45 : 0.15) ? landlineNumber(rng, city, phones) : undefined;
@@ -281,12 +295,24 @@ export function buildPopulation(options: ResolvedOptions): Population {
       const prng = Prng.derive(seed, 'person', index);
       // Couples often share a family name; adult children do; some keep their own or come from elsewhere.
       const ownBackground = m > 0 && prng.chance(0.12) ? pickBackground(prng) : background;
+      const names = namesOf(ownBackground);
       let family = familyName;
       if (m > 0 && (ownBackground !== background || !prng.chance(0.78))) {
-        family = zipfPick(prng, ownBackground.family);
+        family = names.family.pick(prng);
       }
       const gender = prng.chance(0.52) ? 'female' : 'male';
-      const given = zipfPick(prng, gender === 'female' ? ownBackground.female : ownBackground.male, 0.6);
+      // Kowalski's wife is Kowalska; a Sikh family's women are Kaur and its men Singh.
+      family = familyNameFor(family, gender);
+      const givenNames = gender === 'female' ? names.female : names.male;
+      let given = givenNames.pick(prng);
+      // Two members of a household with one full name is next to unheard of (bar Jr/Sr): redraw. The
+      // redraws come from a stream of their own so the person's other attributes do not shift.
+      const used = new Set(members.map((i) => people[i]?.givenName));
+      const redraw = used.has(given) ? Prng.derive(seed, 'given-redraw', index) : undefined;
+      for (let attempt = 0; redraw && used.has(given) && attempt < 50; attempt++)
+        given = givenNames.pick(redraw);
+      // Only a household of 50 unlucky draws gets here; the first free name keeps the rule absolute.
+      if (used.has(given)) given = givenNames.names.find((n) => !used.has(n)) ?? given;
       const birth = m >= 2 ? birthDate(prng, startMs, 18, 30) : birthDate(prng, startMs, 22, 84);
       const discountDriven = prng.chance(options.discountDrivenShare);
       const frictionProne = prng.chance(options.frictionProneShare);

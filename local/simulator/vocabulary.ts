@@ -195,6 +195,8 @@ export const EMAIL_PROVIDERS: readonly (readonly [string, number])[] = [
 
 /** Providers that ignore dots in the local part (Gmail) and that honour plus-tags. */
 export const DOT_INSENSITIVE_PROVIDERS = new Set(['gmail.com', 'googlemail.com']);
+/** Domains that reach the same mailbox as another domain (a googlemail.com address is a gmail.com one). */
+export const MAILBOX_DOMAIN_ALIASES: ReadonlyMap<string, string> = new Map([['googlemail.com', 'gmail.com']]);
 export const PLUS_TAG_PROVIDERS = new Set(
   list('gmail.com|googlemail.com|outlook.com|icloud.com|protonmail.com'),
 );

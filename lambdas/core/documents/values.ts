@@ -129,27 +129,27 @@ function build(y: number, month: number, day: number, ambiguous: boolean): Parse
 const reasonPatterns: readonly (readonly [ReasonCode, RegExp])[] = [
   [
     'size_or_fit',
-    /\b(too (small|big|large|tight|loose|short|long|narrow|wide)|wrong size|does(n'?t| not) fit|did(n'?t| not) fit|size|fit(ting)?)\b/i,
+    /\b((?<!took [\w ]{0,24})too (small|big|large|tight|loose|short|long|narrow|wide)|wrong size|does(n'?t| not) fit|did(n'?t| not) fit|size|fit(ting)?)\b/i,
   ],
   [
     'damaged',
-    /\b(damaged?|broken|cracked|torn|ripped|defect(ive)?|faulty|scratch(ed)?|dented|leak(ing|ed)?|shattered|stain(ed)?|(stopped|not) working|smashed)\b/i,
+    /\b(damaged?|broken|cracked|torn|a tear|ripped|defect(ive)?|faulty|scratch(ed)?|dented|leak(ing|ed)?|shattered|stain(ed)?|(stopped|not) working|smashed)\b/i,
   ],
   [
     'wrong_item',
-    /\b(wrong (item|product|model|colou?r|article|parcel)|incorrect (item|product)|not what i ordered|different (item|product) (was )?(sent|delivered)|sent (me )?the wrong|received the wrong)\b/i,
+    /\b(wrong (item|product|model|colou?r|article|parcel)|incorrect (item|product)|not what i ordered|different (item|product) (was )?(sent|delivered)|sent (me )?the wrong|received the wrong|(received|got|sent( me)?) a different (colou?r|item|product|model)|not the (item|product|one) i ordered)\b/i,
   ],
   [
     'not_as_described',
-    /\b(not as (described|pictured|advertised|shown)|different from the (picture|photo|description|website)|looks different|misleading|poor quality|quality (is|was) (poor|lower))\b/i,
+    /\b(not as (described|pictured|advertised|shown)|different from the (picture|photo|description|website)|looks different|misleading|poor quality|quality (is|was) (poor|lower)|(cheaper|worse|smaller|thinner) than (described|pictured|advertised|shown))\b/i,
   ],
   [
     'late_delivery',
-    /\b(late|delay(ed)?|arrived after|never arrived|not (been )?delivered|took too long|missed (the )?delivery|too late)\b/i,
+    /\b(late|delay(ed)?|arrived after|never arrived|not (been )?delivered|took [\w ]{0,24}too long|missed (the )?delivery|too late)\b/i,
   ],
   [
     'changed_mind',
-    /\b(changed? (my )?mind|no longer (need|want)(ed)?|do(n'?t| not) (need|want)|ordered by mistake|found (it )?cheaper|unwanted|not needed)\b/i,
+    /\b(changed? (my )?mind|no longer (need|want)(ed)?|do(n'?t| not) (need|want)|ordered by mistake|found (it )?cheaper|bought (it )?elsewhere|unwanted|not needed)\b/i,
   ],
 ];
 

@@ -1,3 +1,4 @@
+import { isMassMailDomain } from './mail-domains.js';
 import type { NormalisedAttributes } from './normalise.js';
 import { phoneticKey } from './text.js';
 
@@ -21,8 +22,12 @@ export function blockingKeys(a: NormalisedAttributes): string[] {
   const keys = new Set<string>();
   if (a.email) keys.add(`e:${a.email}`);
   if (a.email) {
-    const local = a.email.slice(0, a.email.indexOf('@'));
-    if (local.length >= 6) keys.add(`el:${local}`);
+    const at = a.email.indexOf('@');
+    const local = a.email.slice(0, at);
+    // The same handle at another provider: worth a key of its own only when the names cannot find it (a
+    // record without both names) or when namesakes would not share it (digits in it, or a small domain).
+    const telling = /\d/.test(local) || !isMassMailDomain(a.email.slice(at + 1)) || !a.given || !a.family;
+    if (local.length >= 6 && telling) keys.add(`el:${local}`);
   }
   if (a.phone) keys.add(`p:${a.phone}`);
   if (a.loyaltyId) keys.add(`l:${a.loyaltyId}`);

@@ -5,7 +5,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoIdentityStore } from '../../../lambdas/adapters/dynamodb/identity-store.js';
+import { countStep, DynamoIdentityStore } from '../../../lambdas/adapters/dynamodb/identity-store.js';
 import type { OutgoingEvent } from '../../../lambdas/core/contracts/envelope.js';
 import { ChannelEventType, channelSource, InternalEventType } from '../../../lambdas/core/contracts/names.js';
 import { identityConfig } from '../../../lambdas/core/identity/config.js';
@@ -192,5 +192,53 @@ describe('the identity consumer on DynamoDB', () => {
     const profile = await store.getProfile(first.status === 'resolved' ? first.customerId : '');
     expect(profile?.eventCount).toBe(3);
     expect(profile?.golden.email?.value).toBe('kofi@example.org');
+  });
+});
+
+describe('name counts on DynamoDB', () => {
+  it('counts a common name by sampling: near the true count, with a fraction of the writes', async () => {
+    // Prepare: a repeatable random source, and 600 new records of one family name.
+    const table = await freshTable();
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    let smithWrites = 0;
+    const counting = {
+      send: (command: { input: { Key?: { pk?: string }; UpdateExpression?: string } }) => {
+        if (command.input.Key?.pk === 'TF#f#smith' && command.input.UpdateExpression) smithWrites++;
+        return doc.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const store = new DynamoIdentityStore(counting, table, random);
+    const config = identityConfig();
+    // Act
+    for (let i = 0; i < 600; i++) {
+      await resolveIdentity(
+        {
+          recordKey: `crm#${i}`,
+          source: 'crm',
+          observedAt: '2026-01-01T00:00:00Z',
+          attributes: { givenName: `Given${String.fromCharCode(97 + (i % 26))}${i}`, familyName: 'Smith' },
+        },
+        store,
+        config,
+      );
+    }
+    // Assess: the stored count is within 25% of 600, and far fewer than 600 count writes were made.
+    const tf = await new DynamoIdentityStore(doc, table).termFrequencies({ family: 'smith' });
+    expect(tf.count('family', 'smith')).toBeGreaterThan(450);
+    expect(tf.count('family', 'smith')).toBeLessThan(750);
+    expect(smithWrites).toBeLessThan(200);
+    const rare = await new DynamoIdentityStore(doc, table).termFrequencies({ given: 'givenb1' });
+    expect(rare.count('given', 'givenb1')).toBe(1);
+  });
+
+  it('keeps a name exactly while it is rare', () => {
+    expect(countStep(undefined)).toBe(1);
+    expect(countStep(63)).toBe(1);
+    expect(countStep(64)).toBe(2);
+    expect(countStep(1000)).toBe(16);
   });
 });

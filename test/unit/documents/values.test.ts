@@ -47,6 +47,13 @@ describe('mapReason', () => {
     ['Parcel arrived two weeks late', 'late_delivery'],
     ['I changed my mind', 'changed_mind'],
     ['Gift for my aunt', 'other'],
+    // the demo retailer's own wording
+    ['Received a different colour', 'wrong_item'],
+    ['Not the item I ordered', 'wrong_item'],
+    ['Arrived with a tear in the fabric', 'damaged'],
+    ['Material feels cheaper than described', 'not_as_described'],
+    ['Delivery took two weeks too long', 'late_delivery'],
+    ['Bought elsewhere cheaper', 'changed_mind'],
   ] as const)('maps "%s" to %s', (text, code) => {
     expect(mapReason(text).code).toBe(code);
   });

@@ -29,7 +29,8 @@ const households = new Map(truth.households.map((h) => [h.householdId, h]));
 const records = new Map(truth.records.map((r) => [recordKey(r.sourceSystem, r.sourceCustomerId), r]));
 const views = firstViews(events);
 
-const lower = (s: string) => s.toLowerCase();
+// Case-blind as an upper-casing source leaves a name: Turkish dotless ı goes up to I and comes back as i.
+const lower = (s: string) => s.toUpperCase().toLowerCase();
 const nicknameOf = (given: string, written: string) => {
   const list = nicknames.get(lower(given)) ?? [];
   return list.some((n) => editDistance(n, lower(written)) <= (n.length > 3 ? 1 : 0));
