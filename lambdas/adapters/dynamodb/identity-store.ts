@@ -435,6 +435,31 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     });
   }
 
+  async removeReviewsOf(recordKeys: readonly string[]): Promise<void> {
+    // The queue holds what waits for a person, so it stays small: reading it whole is fine for an erasure.
+    const gone = new Set(recordKeys);
+    const doomed: string[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': REVIEW_PK },
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const i of out.Items ?? []) {
+        const item = JSON.parse(i.item as string) as ReviewItem;
+        if (gone.has(item.recordKey) || gone.has(item.candidateRecordKey)) doomed.push(i.sk as string);
+      }
+      start = out.LastEvaluatedKey;
+    } while (start !== undefined);
+    if (doomed.length > 0) {
+      await this.batchWrite(doomed.map((sk) => ({ DeleteRequest: { Key: { pk: REVIEW_PK, sk } } })));
+    }
+  }
+
   async eraseRecord(record: StoredRecord, blockKeys: readonly string[], erasedAt: string): Promise<void> {
     // The tombstone replaces the record first: from then on a replayed event cannot recreate it, and a
     // repeated erasure (after a failure) finds the blocks and membership still to delete.

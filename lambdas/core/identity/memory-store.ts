@@ -172,6 +172,12 @@ export class InMemoryIdentityStore implements IdentityStore {
     this.reviews.push(item);
   }
 
+  async removeReviewsOf(recordKeys: readonly string[]): Promise<void> {
+    const gone = new Set(recordKeys);
+    const kept = this.reviews.filter((r) => !gone.has(r.recordKey) && !gone.has(r.candidateRecordKey));
+    this.reviews.splice(0, this.reviews.length, ...kept);
+  }
+
   async eraseRecord(record: StoredRecord, blockKeys: readonly string[], erasedAt: string): Promise<void> {
     const old = this.records.get(record.recordKey);
     if (old === undefined || old.erasedAt !== undefined) return;

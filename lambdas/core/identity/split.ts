@@ -78,7 +78,7 @@ export async function decideReview(
 
 /**
  * Right to erasure: every source record of the profile (and of the profiles merged into it) becomes a
- * tombstone without personal data, the profiles are deleted, and a replayed event of one of those records
+ * tombstone without personal data, the profiles and the possible matches naming the records are deleted, and a replayed event of one of those records
  * is rejected instead of recreating the person. Returns the erased record keys.
  */
 export async function eraseCustomer(
@@ -101,6 +101,8 @@ export async function eraseCustomer(
     }
     await profiles.deleteProfile(id);
   }
+  // Possible matches name the records (source ids are personal data too).
+  await store.removeReviewsOf(recordKeys);
   return { customerId: root.customerId, recordKeys };
 }
 

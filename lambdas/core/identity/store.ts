@@ -121,6 +121,8 @@ export interface IdentityStore {
   /** The consumer has handed these merges over: forget them, idempotent. */
   clearPendingMerges(recordKey: string, mergedIds: readonly string[]): Promise<void>;
   addReview(item: ReviewItem): Promise<void>;
+  /** Right to erasure: removes the possible matches that name any of these records, on either side. */
+  removeReviewsOf(recordKeys: readonly string[]): Promise<void>;
   /**
    * Right to erasure: replaces the record by a tombstone (no personal data), removes its block entries and
    * term counts and its membership. Idempotent.

@@ -242,3 +242,29 @@ describe('name counts on DynamoDB', () => {
     expect(countStep(1000)).toBe(16);
   });
 });
+
+describe('erasure on DynamoDB', () => {
+  it('removes the possible matches naming the erased records, and keeps the others', async () => {
+    // Prepare
+    const table = await freshTable();
+    const store = new DynamoIdentityStore(doc, table);
+    const evidence = { total: 8, comparisons: [], swappedNames: false, protections: [] };
+    const review = (recordKey: string, candidateRecordKey: string) => ({
+      recordKey,
+      candidateRecordKey,
+      customerId: 'c-a',
+      candidateCustomerId: 'c-b',
+      reason: 'possible match',
+      evidence,
+      createdAt: '2025-01-02T00:00:00Z',
+    });
+    await store.addReview(review('crm#1', 'web#2'));
+    await store.addReview(review('web#3', 'crm#1'));
+    await store.addReview(review('web#8', 'web#9'));
+    // Act
+    await store.removeReviewsOf(['crm#1']);
+    // Assess
+    const left = (await scan(table)).filter((item) => item.includes('"pk":"REVIEW"'));
+    expect(left).toEqual([expect.stringContaining('web#8#web#9')]);
+  });
+});

@@ -66,4 +66,27 @@ describe('erasing a person', () => {
     expect(store.records.get('crm#1')?.attributes).toEqual({});
     expect(lookalike.outcome).toBe('new'); // nothing left to match against
   });
+
+  it('removes the possible matches that name their records, and keeps the others', async () => {
+    // Prepare: one possible match names Jan's record, another is about two other people.
+    const store = new InMemoryIdentityStore();
+    const profiles = new InMemoryProfileStore();
+    const janProfile = await resolveIdentity(at('crm#1', jan), store, config);
+    const evidence = { total: 8, comparisons: [], swappedNames: false, protections: [] };
+    const review = (recordKey: string, candidateRecordKey: string) => ({
+      recordKey,
+      candidateRecordKey,
+      customerId: 'c-a',
+      candidateCustomerId: 'c-b',
+      reason: 'possible match',
+      evidence,
+      createdAt: '2025-01-02T00:00:00Z',
+    });
+    await store.addReview(review('web#7', 'crm#1'));
+    await store.addReview(review('web#8', 'web#9'));
+    // Act
+    await eraseCustomer(janProfile.customerId!, store, profiles);
+    // Assess
+    expect(store.reviews.map((r) => r.recordKey)).toEqual(['web#8']);
+  });
 });
