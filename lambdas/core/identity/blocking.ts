@@ -16,7 +16,8 @@ function dateKey(birthDate: string): string {
  * keys keep recall high when any one attribute has a typo (each key leaves out different attributes);
  * phonetic codes absorb spelling variants; name keys use the sorted pair so swapped names still meet.
  * Each key costs one index write per new record in DynamoDB, so keys that added no recall on the
- * reference sets (date+given, postcode+family, postcode+date, date+house number) were dropped.
+ * reference sets (date+given, date+family, postcode+family, postcode+date, date+house number) were dropped:
+ * the birth date key alone (day and month in either order) finds every pair date+family would.
  */
 export function blockingKeys(a: NormalisedAttributes): string[] {
   const keys = new Set<string>();
@@ -35,8 +36,7 @@ export function blockingKeys(a: NormalisedAttributes): string[] {
   const given = a.givenCanonical ? phoneticKey(a.givenCanonical) : '';
   const family = a.family ? phoneticKey(a.family) : '';
   const dob = a.birthDate ? dateKey(a.birthDate) : '';
-  if (dob) keys.add(`d:${a.birthDate}`);
-  if (dob && family) keys.add(`df:${dob}:${family}`);
+  if (dob) keys.add(`d:${dob}`);
   if (given && family) keys.add(`nm:${given < family ? `${given}:${family}` : `${family}:${given}`}`);
   if (a.family && a.city) keys.add(`fc:${a.family}:${a.city}`);
   if (a.given && a.city) keys.add(`gc:${a.given}:${a.city}`);
