@@ -84,6 +84,16 @@ export function benchInputs(): Input[] {
       duplicateFree: ['a', 'b'],
     },
     {
+      // The shape of a historical register: a birth year only, a place, no address or ids (FEBRL 3 cut down).
+      name: 'febrl3 year+town only',
+      rows: febrl('febrl_dataset3.csv', 'a').map((r) => ({
+        ...r,
+        row: { ...r.row, date_of_birth: (r.row.date_of_birth ?? '').slice(0, 4) },
+      })),
+      map: 'givenName=given_name,familyName=surname,birthDate=date_of_birth,city=suburb,state=state',
+      duplicateFree: [],
+    },
+    {
       name: 'splink fake_1000',
       rows: splink.map((row) => ({ id: row.unique_id!, truth: row.cluster!, source: 'a', row })),
       map: 'givenName=first_name,familyName=surname,birthDate=dob,city=city,email=email',

@@ -119,7 +119,13 @@ export function dateLevel(a: string, b: string): LevelName<'birthDate'> {
   if (a.length < 8 || b.length < 8) {
     const n = Math.min(a.length, b.length);
     if (a.slice(0, n) === b.slice(0, n)) return a.length === b.length && n === 8 ? 'exact' : 'sameYear';
-    return Math.abs(Number(a.slice(0, 4)) - Number(b.slice(0, 4))) <= 1 ? 'nearYear' : 'else';
+    // One year apart, or one keystroke apart (1932 and 1938, 1932 and 1923): what a clerk's slip makes of a
+    // year; with nothing finer known, not a disagreement to veto a link on.
+    const [ya, yb] = [a.slice(0, 4), b.slice(0, 4)];
+    const slip =
+      editDistance(ya, yb, 1) <= 1 ||
+      (ya.slice(0, 2) === yb.slice(0, 2) && ya[2] === yb[3] && ya[3] === yb[2]);
+    return Math.abs(Number(ya) - Number(yb)) <= 1 || slip ? 'nearYear' : 'else';
   }
   if (a === b) return 'exact';
   // YYYYMMDD with day and month swapped

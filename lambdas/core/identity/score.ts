@@ -160,6 +160,8 @@ export function scorePair(
   const corroborated =
     personalAgrees ||
     vector.birthDate === 'twoEdits' ||
+    vector.birthDate === 'sameYear' ||
+    vector.birthDate === 'nearYear' ||
     vector.loyaltyId === 'exact' ||
     (!household && !emailEchoesName && vector.email !== undefined && vector.email !== 'else') ||
     (!household && vector.phone === 'exact') ||
