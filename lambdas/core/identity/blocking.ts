@@ -44,3 +44,22 @@ export function blockingKeys(a: NormalisedAttributes): string[] {
     keys.add(`ad:${a.postcode}:${a.streetNumber}:${phoneticKey(a.street)}`);
   return [...keys];
 }
+
+/**
+ * Keys that earlier versions wrote and blockingKeys no longer does (the e-mail handle of every address, the
+ * exact birth date, date+family). Their entries hold a copy of the attributes, so an erasure deletes them
+ * too; deleting an entry that was never written costs one write and harms nothing.
+ */
+export function retiredBlockingKeys(a: NormalisedAttributes): string[] {
+  const current = new Set(blockingKeys(a));
+  const keys: string[] = [];
+  if (a.email) {
+    const local = a.email.slice(0, a.email.indexOf('@'));
+    if (local.length >= 6) keys.push(`el:${local}`);
+  }
+  if (a.birthDate) {
+    keys.push(`d:${a.birthDate}`);
+    if (a.family) keys.push(`df:${dateKey(a.birthDate)}:${phoneticKey(a.family)}`);
+  }
+  return keys.filter((k) => !current.has(k));
+}

@@ -7,7 +7,7 @@ import {
 import { InternalEventType, InternalSource } from '../contracts/names.js';
 import type { Clock } from '../ports.js';
 import { systemClock } from '../ports.js';
-import { blockingKeys } from './blocking.js';
+import { blockingKeys, retiredBlockingKeys } from './blocking.js';
 import type { IdentityConfig } from './config.js';
 import type { ProfileStore } from './profile.js';
 import { fingerprint, newCustomerId, rootOf, summaryOf } from './resolve.js';
@@ -96,7 +96,8 @@ export async function eraseCustomer(
     for (const key of await store.listMembers(id)) {
       const record = await store.getRecord(key);
       if (record === undefined) continue;
-      await store.eraseRecord(record, blockingKeys(record.attributes), erasedAt);
+      const keys = [...blockingKeys(record.attributes), ...retiredBlockingKeys(record.attributes)];
+      await store.eraseRecord(record, keys, erasedAt);
       recordKeys.push(key);
     }
     await profiles.deleteProfile(id);

@@ -67,6 +67,23 @@ describe('erasing a person', () => {
     expect(lookalike.outcome).toBe('new'); // nothing left to match against
   });
 
+  it('also removes the copies in block keys that earlier versions wrote', async () => {
+    // Prepare: Jan's record as an earlier version indexed it, under the exact date and date+family.
+    const store = new InMemoryIdentityStore();
+    const profiles = new InMemoryProfileStore();
+    const first = await resolveIdentity(at('crm#1', jan), store, config);
+    const entry = { recordKey: 'crm#1', source: 'crm', attributes: store.records.get('crm#1')!.attributes };
+    const legacy = [...store.blocks.keys()].length;
+    store.blocks.set('d:20010707', [entry]);
+    store.blocks.set('df:20010707:512', [entry]);
+    // Act
+    await eraseCustomer(first.customerId!, store, profiles);
+    // Assess: no block holds a copy of the erased record any more
+    const copies = [...store.blocks.values()].flat().filter((e) => e.recordKey === 'crm#1');
+    expect(legacy).toBeGreaterThan(0);
+    expect(copies).toEqual([]);
+  });
+
   it('removes the possible matches that name their records, and keeps the others', async () => {
     // Prepare: one possible match names Jan's record, another is about two other people.
     const store = new InMemoryIdentityStore();
