@@ -12,7 +12,8 @@
  *   CUS#<customerId>       ABSORBED#<id>  a profile that merged into this one
  *   CUS#<customerId>       PROFILE        golden record and consent (packed `body`), analytics (packed `aggregates`),
  *                                         version (optimistic concurrency); see packed-json.ts
- *   TF#g|f#<name>          TF             how many records carry this given / family name; TF#total#<0-7> counts records
+ *   TF#g|f#<name>          TF             how many people (records that started a profile: namesCounted) carry this
+ *                                         given / family name; TF#total#<0-7> counts them
  *   REVIEW                 <time>#<key>   possible matches waiting for a person
  */
 
@@ -167,7 +168,7 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   async putRecord(record: StoredRecord, blockKeys: readonly string[]): Promise<'created' | 'exists'> {
     const created = await this.put(fromRecord(record), 'attribute_not_exists(pk)');
     if (!created) return 'exists';
-    await Promise.all([this.writeBlocks(record, blockKeys), this.countTerms(record.attributes, 1)]);
+    await this.writeBlocks(record, blockKeys);
     return 'created';
   }
 
@@ -193,7 +194,7 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
       );
     }
     await this.writeBlocks(record, blockKeys);
-    if (previous.record.fingerprint !== record.fingerprint) {
+    if (previous.record.namesCounted && previous.record.fingerprint !== record.fingerprint) {
       await this.countTerms(previous.record.attributes, -1);
       await this.countTerms(record.attributes, 1);
     }
@@ -362,17 +363,25 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     recordKey: string,
     customerId: string,
     decision: DecisionSummary,
-    options: { readonly onlyIfUnassigned?: boolean } = {},
+    options: { readonly onlyIfUnassigned?: boolean; readonly countNames?: NormalisedAttributes } = {},
   ): Promise<boolean> {
+    const counting = options.countNames !== undefined;
     try {
-      await this.update({
+      const old = await this.update({
         Key: { pk: `REC#${recordKey}`, sk: 'REC' },
-        UpdateExpression: 'SET customerId = :c, decision = :d',
+        UpdateExpression: `SET customerId = :c, decision = :d${counting ? ', namesCounted = :t' : ''}`,
         ConditionExpression: options.onlyIfUnassigned
           ? 'attribute_exists(pk) AND (attribute_not_exists(customerId) OR customerId = :c)'
           : 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':c': customerId, ':d': encodeDecision(decision) },
+        ExpressionAttributeValues: {
+          ':c': customerId,
+          ':d': encodeDecision(decision),
+          ...(counting ? { ':t': true } : {}),
+        },
+        // Whether an earlier attempt of this assignment counted the names already.
+        ...(counting ? { ReturnValues: 'UPDATED_OLD' as const } : {}),
       });
+      if (counting && old?.namesCounted !== true) await this.countTerms(options.countNames!, 1);
       return true;
     } catch (e) {
       if (options.onlyIfUnassigned && isConditionFailure(e)) return false;
@@ -470,7 +479,7 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
         blockKeys.map((k) => ({ DeleteRequest: { Key: { pk: `BLK#${k}`, sk: record.recordKey } } })),
       );
     }
-    if (old !== undefined && old.erasedAt === undefined) await this.countTerms(old.attributes, -1);
+    if (old?.namesCounted && old.erasedAt === undefined) await this.countTerms(old.attributes, -1);
     if (record.customerId) await this.removeMember(record.customerId, record.recordKey);
   }
 
@@ -723,5 +732,6 @@ function toRecord(item: Record<string, unknown>): StoredRecord {
     ...(item.decision ? { decision: decodeDecision(item.decision as string) } : {}),
     ...(item.erasedAt ? { erasedAt: item.erasedAt as string } : {}),
     ...(item.pendingMerges ? { pendingMerges: setValues(item.pendingMerges) } : {}),
+    ...(item.namesCounted === true ? { namesCounted: true } : {}),
   };
 }

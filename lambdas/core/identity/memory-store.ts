@@ -36,7 +36,6 @@ export class InMemoryIdentityStore implements IdentityStore {
     if (this.records.has(record.recordKey)) return 'exists';
     this.records.set(record.recordKey, record);
     this.index(record, blockKeys);
-    this.count(record.attributes, 1);
     return 'created';
   }
 
@@ -54,14 +53,15 @@ export class InMemoryIdentityStore implements IdentityStore {
           list.filter((e) => e.recordKey !== record.recordKey),
         );
     }
-    const changed = old?.fingerprint !== record.fingerprint;
-    if (old && changed) this.count(old.attributes, -1);
+    const moved = old?.namesCounted === true && old.fingerprint !== record.fingerprint;
+    if (old && moved) this.count(old.attributes, -1);
     this.records.set(record.recordKey, {
       ...record,
       ...(old?.customerId ? { customerId: old.customerId } : {}),
+      ...(old?.namesCounted ? { namesCounted: true } : {}),
     });
     this.index(record, blockKeys);
-    if (changed) this.count(record.attributes, 1);
+    if (moved) this.count(record.attributes, 1);
   }
 
   private index(record: StoredRecord, blockKeys: readonly string[]): void {
@@ -124,13 +124,20 @@ export class InMemoryIdentityStore implements IdentityStore {
     recordKey: string,
     customerId: string,
     decision: DecisionSummary,
-    options: { readonly onlyIfUnassigned?: boolean } = {},
+    options: { readonly onlyIfUnassigned?: boolean; readonly countNames?: NormalisedAttributes } = {},
   ): Promise<boolean> {
     const record = this.records.get(recordKey);
     if (record === undefined) throw new Error(`record ${recordKey} does not exist`);
     if (options.onlyIfUnassigned && record.customerId !== undefined && record.customerId !== customerId)
       return false;
-    this.records.set(recordKey, { ...record, customerId, decision });
+    const counts = options.countNames !== undefined && record.namesCounted !== true;
+    this.records.set(recordKey, {
+      ...record,
+      customerId,
+      decision,
+      ...(counts ? { namesCounted: true } : {}),
+    });
+    if (counts) this.count(options.countNames!, 1);
     return true;
   }
 
@@ -189,7 +196,7 @@ export class InMemoryIdentityStore implements IdentityStore {
           list.filter((e) => e.recordKey !== record.recordKey),
         );
     }
-    this.count(old.attributes, -1);
+    if (old.namesCounted) this.count(old.attributes, -1);
     if (old.customerId) this.members.get(old.customerId)?.delete(record.recordKey);
     this.records.set(record.recordKey, {
       recordKey: record.recordKey,

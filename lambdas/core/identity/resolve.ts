@@ -366,7 +366,8 @@ export async function resolveIdentity(
   if (existing?.customerId === undefined) {
     // Claim the record first: when two first deliveries of it race, one claim wins and the other pass
     // starts again and finds the record known, instead of leaving the person split over two profiles.
-    if (!(await store.assignRecord(input.recordKey, home.customerId, decision, { onlyIfUnassigned: true }))) {
+    const assignment = { onlyIfUnassigned: true, ...(created ? { countNames: attributes } : {}) };
+    if (!(await store.assignRecord(input.recordKey, home.customerId, decision, assignment))) {
       return resolveIdentity(input, store, config, deps);
     }
     await store.addMember(home.customerId, record.recordKey, created ? undefined : own);

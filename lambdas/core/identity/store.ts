@@ -21,6 +21,8 @@ export interface StoredRecord {
    * confirmed: a pass that stopped after the merge leaves them here, and the redelivery finishes the job.
    */
   readonly pendingMerges?: readonly string[];
+  /** The record started its profile, so its names are in the name counts (which count people, not records). */
+  readonly namesCounted?: boolean;
 }
 
 export interface DecisionSummary {
@@ -96,16 +98,17 @@ export interface IdentityStore {
   createCustomer(node: CustomerNode): Promise<void>;
   /** Adds a record to a profile (membership, and its summary unless already counted), idempotent per record key. */
   addMember(customerId: string, recordKey: string, summary: ClusterSummary | undefined): Promise<void>;
-  /** Points the record at its profile and keeps the decision for explain. */
   /**
-   * Sets the record's customer. With `onlyIfUnassigned`, only when no other pass assigned it first (two
-   * first deliveries of one record race here); false when another customer already holds it.
+   * Points the record at its profile and keeps the decision for explain. With `onlyIfUnassigned`, only when
+   * no other pass assigned it first (two first deliveries of one record race here); false when another
+   * customer already holds it. With `countNames`, the record starts its profile: its names join the name
+   * counts, once, however often the assignment is repeated.
    */
   assignRecord(
     recordKey: string,
     customerId: string,
     decision: DecisionSummary,
-    options?: { readonly onlyIfUnassigned?: boolean },
+    options?: { readonly onlyIfUnassigned?: boolean; readonly countNames?: NormalisedAttributes },
   ): Promise<boolean>;
   /**
    * Redirects `fromId` to `intoId` unless it already redirects elsewhere (then returns that id, and the

@@ -12,6 +12,7 @@ import { identityConfig } from '../../../lambdas/core/identity/config.js';
 import { parseCsvObjects } from '../../../lambdas/core/identity/csv.js';
 import { attributesFromRow, parseColumnMap } from '../../../lambdas/core/identity/evaluation.js';
 import { type IdentityRecordInput, resolveIdentity } from '../../../lambdas/core/identity/resolve.js';
+import { eraseCustomer } from '../../../lambdas/core/identity/split.js';
 import type { IdentityStore } from '../../../lambdas/core/identity/store.js';
 import { createIdentityHandler } from '../../../lambdas/identity/handler.js';
 import { TableLayouts } from '../../../lib/shared/tables.js';
@@ -233,6 +234,36 @@ describe('name counts on DynamoDB', () => {
     expect(smithWrites).toBeLessThan(200);
     const rare = await new DynamoIdentityStore(doc, table).termFrequencies({ given: 'givenb1' });
     expect(rare.count('given', 'givenb1')).toBe(1);
+  });
+
+  it('counts a person once, however many records they have, and forgets them on erasure', async () => {
+    // Prepare
+    const table = await freshTable();
+    const store = new DynamoIdentityStore(doc, table);
+    const config = identityConfig();
+    const ines = { givenName: 'Ines', familyName: 'Quarshie', email: 'ines.q@example.org' };
+    // Act: three records of Ines (a repeat delivery among them), and one of another Quarshie
+    let inesId = '';
+    for (const [key, attributes] of [
+      ['crm#1', ines],
+      ['web#2', { ...ines, phone: '07700 900123' }],
+      ['web#2', { ...ines, phone: '07700 900123' }],
+      ['pos#3', ines],
+      ['crm#4', { givenName: 'Kwame', familyName: 'Quarshie', email: 'kwame@example.org' }],
+    ] as const) {
+      const r = await resolveIdentity(
+        { recordKey: key, source: key.split('#')[0]!, observedAt: '2026-01-01T00:00:00Z', attributes },
+        store,
+        config,
+      );
+      if (key === 'crm#1') inesId = r.customerId!;
+    }
+    const counted = await new DynamoIdentityStore(doc, table).termFrequencies({ family: 'quarshie' });
+    await eraseCustomer(inesId, store, store);
+    const afterErasure = await new DynamoIdentityStore(doc, table).termFrequencies({ family: 'quarshie' });
+    // Assess
+    expect(counted.count('family', 'quarshie')).toBe(2);
+    expect(afterErasure.count('family', 'quarshie')).toBe(1);
   });
 
   it('keeps a name exactly while it is rare', () => {
