@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { isReadMethod } from '../../lambdas/adapters/odoo/odoo-gateway.js';
+import { CHANNEL_SOURCE_PREFIX, InternalSource } from '../../lambdas/core/contracts/names.js';
 import { costPerMillionEvents, IDENTITY_CONSUMER_LAMBDA } from '../../lambdas/core/identity/pricing.js';
 import type { ChannelEventLine } from '../../local/channel-client.js';
 import { type DemoStream, demoEventStream } from '../../local/demo.js';
@@ -233,9 +234,16 @@ function printSummary(
   if (totals.accepted > 0) {
     const read = runtime.identityCapacity.read / totals.accepted;
     const write = runtime.identityCapacity.write / totals.accepted;
+    // Identity's own bus traffic: the channel events it resolves and what it announces (merges and the
+    // like); the events of analytics, interventions and documents are theirs to account for.
+    let identityBusEvents = 0;
+    for (const [source, n] of runtime.bus.publishedBySource) {
+      if (source.startsWith(CHANNEL_SOURCE_PREFIX) || source === InternalSource.identity)
+        identityBusEvents += n;
+    }
     const cost = costPerMillionEvents(
       { readPerEvent: read, writePerEvent: write },
-      { ...IDENTITY_CONSUMER_LAMBDA, busEventsPerEvent: runtime.bus.published / totals.accepted },
+      { ...IDENTITY_CONSUMER_LAMBDA, busEventsPerEvent: identityBusEvents / totals.accepted },
     );
     console.log(
       `  identity cost      ${read.toFixed(2)} read and ${write.toFixed(2)} write units per event (as DynamoDB reported them): $${cost.total.toFixed(2)} per million events on AWS on-demand prices`,

@@ -73,6 +73,8 @@ export class LocalEventBus {
   private idleWaiters: (() => void)[] = [];
   private writes: Promise<void> = Promise.resolve();
   published = 0;
+  /** Events put on the bus per event source: what each part of the system costs in bus traffic. */
+  readonly publishedBySource = new Map<string, number>();
 
   constructor(
     readonly name: string,
@@ -179,6 +181,7 @@ export class LocalEventBus {
 
   private accept(event: TesseraEvent): void {
     this.published += 1;
+    this.publishedBySource.set(event.source, (this.publishedBySource.get(event.source) ?? 0) + 1);
     if (this.options.archiveFile) this.append(this.options.archiveFile, event);
     for (const subscription of this.subscriptions) {
       if (!subscription.pattern.matches(event)) continue;

@@ -72,12 +72,16 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     private readonly random: () => number = Math.random,
   ) {}
 
-  private async get(pk: string, sk: string): Promise<Record<string, unknown> | undefined> {
+  private async get(
+    pk: string,
+    sk: string,
+    options: { readonly consistent: boolean } = { consistent: true },
+  ): Promise<Record<string, unknown> | undefined> {
     const out = await this.doc.send(
       new GetCommand({
         TableName: this.tableName,
         Key: { pk, sk },
-        ConsistentRead: true,
+        ConsistentRead: options.consistent,
         ReturnConsumedCapacity: TOTAL,
       }),
     );
@@ -556,8 +560,11 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
 
   // ---- profiles (a profile remembers its latest event keys, so a redelivery changes nothing)
 
-  async getProfile(customerId: string): Promise<CustomerProfile | undefined> {
-    const item = await this.get(`CUS#${customerId}`, 'PROFILE');
+  async getProfile(
+    customerId: string,
+    options: { readonly eventually?: boolean } = {},
+  ): Promise<CustomerProfile | undefined> {
+    const item = await this.get(`CUS#${customerId}`, 'PROFILE', { consistent: options.eventually !== true });
     if (item === undefined) return undefined;
     const { pk: _pk, sk: _sk, body, aggregates, ...plain } = item;
     return {

@@ -287,7 +287,14 @@ export function mergeProfiles(
 
 /** Where profiles live; the same table as the identity graph in DynamoDB. */
 export interface ProfileStore {
-  getProfile(customerId: string): Promise<CustomerProfile | undefined>;
+  /**
+   * The profile; strongly consistent unless `eventually` is asked for (half the read cost on DynamoDB, and
+   * possibly a moment stale: only for a read whose write is conditional on the version it saw).
+   */
+  getProfile(
+    customerId: string,
+    options?: { readonly eventually?: boolean },
+  ): Promise<CustomerProfile | undefined>;
   /** Deletes a profile (right to erasure). */
   deleteProfile(customerId: string): Promise<void>;
   /** Writes the profile if its version is still `expectedVersion` (0 = absent); false when someone was first. */
@@ -301,7 +308,9 @@ export async function updateProfile(
   change: (current: CustomerProfile | undefined) => CustomerProfile | undefined,
 ): Promise<CustomerProfile | undefined> {
   for (let attempt = 0; attempt < 10; attempt++) {
-    const current = await store.getProfile(customerId);
+    // The write is conditional on the version read, so a stale first read costs a retry, never a lost
+    // update; retries read strongly consistent so that they converge.
+    const current = await store.getProfile(customerId, { eventually: attempt === 0 });
     const next = change(current);
     // undefined: nothing to change (the event was applied already)
     if (next === undefined) return undefined;
