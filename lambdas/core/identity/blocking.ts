@@ -25,9 +25,9 @@ export function blockingKeys(a: NormalisedAttributes): string[] {
   if (a.email) {
     const at = a.email.indexOf('@');
     const local = a.email.slice(0, at);
-    // The same handle at another provider: worth a key of its own only when the names cannot find it (a
-    // record without both names) or when namesakes would not share it (digits in it, or a small domain).
-    const telling = /\d/.test(local) || !isMassMailDomain(a.email.slice(at + 1)) || !a.given || !a.family;
+    // The same handle at another domain: worth a key of its own only when the names cannot find the pair
+    // (a record without both names) or at a small domain, whose typos (a domain mistyped) it catches.
+    const telling = !isMassMailDomain(a.email.slice(at + 1)) || !a.given || !a.family;
     if (local.length >= 6 && telling) keys.add(`el:${local}`);
   }
   if (a.phone) keys.add(`p:${a.phone}`);
