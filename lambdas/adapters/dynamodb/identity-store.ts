@@ -197,7 +197,11 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
         stale.map((k) => ({ DeleteRequest: { Key: { pk: `BLK#${k}`, sk: record.recordKey } } })),
       );
     }
-    await this.writeBlocks(record, blockKeys);
+    const had = new Set(previous.blockKeys);
+    await this.writeBlocks(
+      record,
+      blockKeys.filter((k) => !had.has(k)),
+    );
     if (previous.record.namesCounted && previous.record.fingerprint !== record.fingerprint) {
       await this.countTerms(previous.record.attributes, -1);
       await this.countTerms(record.attributes, 1);
@@ -208,7 +212,13 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     await this.batchWrite(
       blockKeys.map((k) => ({
         PutRequest: {
-          Item: { pk: `BLK#${k}`, sk: record.recordKey, src: record.source, a: record.attributes },
+          Item: {
+            pk: `BLK#${k}`,
+            sk: record.recordKey,
+            src: record.source,
+            a: record.attributes,
+            o: record.observedAt,
+          },
         },
       })),
     );
@@ -261,6 +271,7 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
             recordKey: i.sk as string,
             source: i.src as string,
             attributes: i.a as NormalisedAttributes,
+            ...(i.o ? { observedAt: i.o as string } : {}),
           }),
         );
       }),

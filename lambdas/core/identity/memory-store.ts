@@ -45,7 +45,10 @@ export class InMemoryIdentityStore implements IdentityStore {
     previous: { readonly record: StoredRecord; readonly blockKeys: readonly string[] },
   ): Promise<void> {
     const old = this.records.get(record.recordKey);
-    for (const key of previous.blockKeys) {
+    // As on DynamoDB: entries under keys the record keeps stay as they were; new keys get a fresh copy.
+    const keep = new Set(blockKeys);
+    const had = new Set(previous.blockKeys);
+    for (const key of previous.blockKeys.filter((k) => !keep.has(k))) {
       const list = this.blocks.get(key);
       if (list)
         this.blocks.set(
@@ -60,7 +63,10 @@ export class InMemoryIdentityStore implements IdentityStore {
       ...(old?.customerId ? { customerId: old.customerId } : {}),
       ...(old?.namesCounted ? { namesCounted: true } : {}),
     });
-    this.index(record, blockKeys);
+    this.index(
+      record,
+      blockKeys.filter((k) => !had.has(k)),
+    );
     if (moved) this.count(record.attributes, 1);
   }
 
@@ -69,6 +75,7 @@ export class InMemoryIdentityStore implements IdentityStore {
       recordKey: record.recordKey,
       source: record.source,
       attributes: record.attributes,
+      observedAt: record.observedAt,
     };
     for (const key of blockKeys) {
       const list = this.blocks.get(key);

@@ -201,6 +201,17 @@ async function settledRecord(
   return record;
 }
 
+/** One entry per record: the newest copy of its attributes among the blocks that hold it. */
+function newestCopies(entries: readonly BlockEntry[]): BlockEntry[] {
+  const newest = new Map<string, BlockEntry>();
+  for (const entry of entries) {
+    const held = newest.get(entry.recordKey);
+    if (held === undefined || (entry.observedAt ?? '') > (held.observedAt ?? ''))
+      newest.set(entry.recordKey, entry);
+  }
+  return [...newest.values()];
+}
+
 interface Link {
   readonly entry: BlockEntry;
   readonly evidence: PairEvidence;
@@ -295,8 +306,8 @@ export async function resolveIdentity(
       blockKeys: blockingKeys(existing.attributes),
     });
   } else if (existing.customerId === undefined) {
-    // An earlier pass stopped before assigning the record: write its blocks again (puts are idempotent).
-    await store.updateRecord(record, keys, { record: existing, blockKeys: keys });
+    // An earlier pass stopped before assigning the record: write all its blocks again (puts are idempotent).
+    await store.updateRecord(record, keys, { record: existing, blockKeys: [] });
   }
 
   // Score candidates from the blocks.
@@ -308,7 +319,7 @@ export async function resolveIdentity(
   const reviewCandidates: Link[] = [];
   let best: Link | undefined;
   const dedupFree = config.duplicateFreeSources.includes(input.source);
-  for (const entry of entries) {
+  for (const entry of newestCopies(entries)) {
     if (seen.has(entry.recordKey)) continue;
     seen.add(entry.recordKey);
     if (dedupFree && entry.source === input.source) continue;

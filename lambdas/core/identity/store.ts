@@ -34,11 +34,17 @@ export interface DecisionSummary {
   readonly decidedAt: string;
 }
 
-/** The record's attributes as copied into its blocks, so candidates are scored without another read. */
+/**
+ * The record's attributes as copied into its blocks, so candidates are scored without another read. When
+ * a record gains attributes only its new keys get a fresh copy (a write each); the resolver scores a
+ * record found under several keys with the newest copy (`observedAt`).
+ */
 export interface BlockEntry {
   readonly recordKey: string;
   readonly source: string;
   readonly attributes: NormalisedAttributes;
+  /** When the copied attributes were observed (absent on entries written before it was kept). */
+  readonly observedAt?: string;
 }
 
 /** What merge protection needs to know about a whole profile, kept on its node. */
@@ -83,7 +89,8 @@ export interface IdentityStore {
   putRecord(record: StoredRecord, blockKeys: readonly string[]): Promise<'created' | 'exists'>;
   /**
    * Replaces a record's attributes after the source changed them; the previous version (as the pass read
-   * it) says which block entries to remove and which name counts to move.
+   * it) says which block entries to remove, which keys are new (only those are written: pass no previous
+   * keys to write them all) and which name counts to move.
    */
   updateRecord(
     record: StoredRecord,

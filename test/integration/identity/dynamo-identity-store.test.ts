@@ -299,3 +299,39 @@ describe('erasure on DynamoDB', () => {
     expect(left).toEqual([expect.stringContaining('web#8#web#9')]);
   });
 });
+
+describe('a record that gains attributes, on DynamoDB', () => {
+  it('writes block entries only for the keys it gained', async () => {
+    // Prepare
+    const table = await freshTable();
+    const written: string[] = [];
+    const counting = {
+      send: (command: {
+        input: { RequestItems?: Record<string, { PutRequest?: { Item: { pk: string } } }[]> };
+      }) => {
+        for (const requests of Object.values(command.input.RequestItems ?? {}))
+          for (const r of Array.isArray(requests) ? requests : [])
+            if (r.PutRequest?.Item.pk.startsWith('BLK#')) written.push(r.PutRequest.Item.pk);
+        return doc.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const store = new DynamoIdentityStore(counting, table);
+    const kofi = { givenName: 'Kofi', familyName: 'Boateng', email: 'kofi.b@example.org' };
+    const at = (observedAt: string, attributes: IdentityRecordInput['attributes']) => ({
+      recordKey: 'pos#1',
+      source: 'pos',
+      observedAt,
+      attributes,
+    });
+    await resolveIdentity(at('2026-01-01T00:00:00Z', kofi), store, identityConfig());
+    written.length = 0;
+    // Act: his next receipt adds a phone
+    await resolveIdentity(
+      at('2026-01-02T00:00:00Z', { ...kofi, phone: '07700 900777' }),
+      store,
+      identityConfig(),
+    );
+    // Assess
+    expect(written).toEqual(['BLK#p:+447700900777']);
+  });
+});

@@ -110,3 +110,38 @@ describe('what a source has said about its customer so far', () => {
     expect(store.blockQueries).toBe(1);
   });
 });
+
+describe('a record that gains attributes', () => {
+  it('is matched on what it has gained, even through a block that still holds its older copy', async () => {
+    // Prepare: Ama is known by name and e-mail; her next till receipt adds her address.
+    const store = new InMemoryIdentityStore();
+    const ama = { givenName: 'Ama', familyName: 'Owusu', email: 'ama.owusu@example.org' };
+    const first = await resolveIdentity(posCustomer('2025-03-01T10:00:00Z', ama), store, config);
+    await resolveIdentity(
+      posCustomer('2025-03-05T10:00:00Z', { ...ama, ...withAddress, givenName: 'Ama', familyName: 'Owusu' }),
+      store,
+      config,
+    );
+    // Act: a web account with her name and address, and a work e-mail
+    const web = await resolveIdentity(
+      {
+        recordKey: 'web#77',
+        source: 'web',
+        observedAt: '2025-03-09T10:00:00Z',
+        attributes: {
+          givenName: 'Ama',
+          familyName: 'Owusu',
+          email: 'a.owusu@work.example',
+          ...{ street: withAddress.street, city: withAddress.city, postcode: withAddress.postcode },
+        },
+      },
+      store,
+      config,
+    );
+    // Assess: the name block still holds the copy without an address, the address counted all the same
+    const nameBlock = [...store.blocks.entries()].find(([k]) => k.startsWith('nm:'))?.[1] ?? [];
+    expect(nameBlock.find((e) => e.recordKey === 'pos#400000001')?.attributes.postcode).toBeUndefined();
+    expect(web.customerId).toBe(first.customerId);
+    expect(web.decision?.best?.evidence.comparisons.map((c) => c.comparison)).toContain('postcode');
+  });
+});
