@@ -32,20 +32,20 @@ export function lambdaTarget(functionName: string, handler: EventHandler): Event
   };
 }
 
+/** The identity settings of the local environment, the same for the consumer and the review API. */
+const localIdentityConfig = () => identityConfig({ defaultRegion: 'GB' });
+
 /**
- * Every consumer of the routing table, and the identity review API beside the identity consumer, built from
- * local adapters: the one place where they are chosen, mirroring the AWS composition roots in
- * `lambdas/<function>/index.ts`.
+ * Every consumer of the routing table that is built from local adapters alone: the one place where they are
+ * chosen, mirroring the AWS composition roots in `lambdas/<function>/index.ts`. The runtime runs them in its
+ * consumer worker (local/consumer-worker.ts) or, when asked, on its own thread.
  */
 export function createLocalConsumers(ctx: LocalContext): {
   readonly consumers: Partial<Record<ConsumerId, EventTarget>>;
   /** Request units the identity consumer consumed, as DynamoDB reported them. */
   readonly identityCapacity: CapacityMeter;
-  /** The identity review API over the same customers table, bus and identity settings as the consumer. */
-  readonly identityReviewApi: ApiHandler;
 } {
   const identityStore = new DynamoIdentityStore(ctx.dynamo.doc, ctx.dynamo.tables.customers);
-  const config = identityConfig({ defaultRegion: 'GB' });
   // Scores use the stored fit (tessera analytics fit); the cache reads it once and again when stale.
   const models = new FittedModelCache(
     new DynamoFittedModelStore(ctx.dynamo.doc, ctx.dynamo.tables.customers),
@@ -55,7 +55,7 @@ export function createLocalConsumers(ctx: LocalContext): {
     identity: identityStore,
     profiles: identityStore,
     publisher: ctx.publisher,
-    config,
+    config: localIdentityConfig(),
     clock: ctx.clock,
     logger: ctx.logger('tessera-identity'),
     analytics: createProfileAnalyticsHook({ models: () => models.current(), kpi: kpiConfig() }),
@@ -68,16 +68,15 @@ export function createLocalConsumers(ctx: LocalContext): {
       }) as EventHandler),
     },
     identityCapacity: identityStore.capacity,
-    identityReviewApi: identityReviewApi(ctx, identityStore, config),
   };
 }
 
-/** As lambdas/identity-review-api/index.ts composes it. */
-function identityReviewApi(
-  ctx: LocalContext,
-  store: DynamoIdentityStore,
-  config: ReturnType<typeof identityConfig>,
-): ApiHandler {
+/**
+ * The identity review API beside the identity consumer, as lambdas/identity-review-api/index.ts composes it:
+ * over the same customers table, bus and identity settings (its own store instance, as its own Lambda has).
+ */
+export function createLocalIdentityReviewApi(ctx: LocalContext): ApiHandler {
+  const store = new DynamoIdentityStore(ctx.dynamo.doc, ctx.dynamo.tables.customers);
   const logger = ctx.logger('tessera-identity-review');
   // Only its merge is used: folding aggregates needs no fitted model.
   const analytics = createProfileAnalyticsHook({ models: () => undefined, kpi: kpiConfig(), logger });
@@ -87,7 +86,7 @@ function identityReviewApi(
       identity: store,
       profiles: store,
       publisher: ctx.publisher,
-      config,
+      config: localIdentityConfig(),
       clock: ctx.clock,
       mergeAggregates: (survivor, absorbed) => analytics.merge(survivor, absorbed),
     }),

@@ -21,3 +21,6 @@ const shutdown = () => {
 };
 process.on('SIGTERM', shutdown);
 process.on('disconnect', shutdown);
+// Ctrl-C in a terminal reaches the whole process group: the runtime drains its bus and then stops us with
+// SIGTERM, so we must not die first under the deliveries still in flight.
+process.on('SIGINT', () => undefined);

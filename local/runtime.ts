@@ -15,7 +15,8 @@ import { createIngestApiHandler } from '../lambdas/ingest-api/handler.js';
 import { ProfileContactReader } from '../lambdas/odoo-sync/profile-contacts.js';
 import { createOdooWebhookHandler } from '../lambdas/odoo-webhook/handler.js';
 import { ROUTES } from '../lib/shared/routing.js';
-import { createLocalConsumers, lambdaTarget } from './composition.js';
+import { createLocalConsumers, createLocalIdentityReviewApi, lambdaTarget } from './composition.js';
+import { startConsumerWorker } from './consumer-worker.js';
 import { type LocalDocumentIntake, startLocalDocumentIntake } from './documents/local-intake.js';
 import { createRuntimeDocumentWorkflow, type LocalDocumentWorkflow } from './documents/local-workflow.js';
 import { type LocalDynamo, startLocalDynamo } from './dynamodb.js';
@@ -53,6 +54,11 @@ export interface LocalRuntimeOptions {
   readonly approvalTimeoutMs?: number;
   /** A real Odoo to sync to; without a URL the Odoo stand-in receives the updates. */
   readonly odoo?: OdooCliOptions;
+  /**
+   * Run the consumers built from local adapters alone (identity) in a worker thread, as their own Lambda runs
+   * apart from the ingest API, so that a long stream uses both cores. They then use the system clock.
+   */
+  readonly consumersInWorker?: boolean;
 }
 
 export interface LocalRuntime {
@@ -83,6 +89,9 @@ export interface LocalRuntime {
  * cloud, wired to dynalite, the local bus and a localhost HTTP server instead of the managed services.
  */
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+  if (options.consumersInWorker && options.clock) {
+    throw new Error('consumersInWorker runs the consumers on the system clock: give no clock, or no worker');
+  }
   const paths = options.stateDir ? localStatePaths(options.stateDir) : undefined;
   const releaseLock = paths ? await acquireStateLock(paths.root) : async () => undefined;
   // Files a run writes (the mail outbox, uploaded documents) live in the state folder, or in a scratch
@@ -100,6 +109,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     ...options.bus,
   });
   const publisher = new EventBridgePublisher(bus, LOCAL_BUS_NAME);
+  // Started now so that it loads its modules while this thread builds the rest.
+  const consumerWorker = options.consumersInWorker
+    ? startConsumerWorker(
+        { dynamoEndpoint: dynamo.endpoint, busName: LOCAL_BUS_NAME, logLevel: options.logLevel ?? 'ERROR' },
+        bus,
+      )
+    : undefined;
+  // A start that fails below must not leave the worker's rejection unhandled; the await below reports it.
+  consumerWorker?.catch(() => undefined);
   const ledger = new DynamoEventLedger(dynamo.doc, dynamo.tables.ingest);
   const rejected = new DynamoRejectedEventStore(dynamo.doc, dynamo.tables.ingest, () => clock.now());
 
@@ -127,7 +145,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     logger: logger('tessera-odoo-sync'),
     contacts: new ProfileContactReader(new DynamoIdentityStore(dynamo.doc, dynamo.tables.customers)),
   });
-  const local = createLocalConsumers({ dynamo, publisher, clock, logger });
+  const local = consumerWorker
+    ? await consumerWorker
+    : { ...createLocalConsumers({ dynamo, publisher, clock, logger }), close: async () => undefined };
   const consumers = {
     ...local.consumers,
     interventions: interventions.consumer,
@@ -179,7 +199,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
           logger: logger('tessera-documents-review'),
         }),
       ),
-      ...identityReviewRoutes(local.identityReviewApi),
+      ...identityReviewRoutes(createLocalIdentityReviewApi({ dynamo, publisher, clock, logger })),
     ],
     options.port ?? 0,
   );
@@ -208,6 +228,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
       await bus.drain();
       await interventions.stepFunctions.stop();
       await documents.close();
+      await local.close();
       await odooSync.connection.close();
       await dynamo.close();
       if (scratch) await rm(scratch, { recursive: true, force: true });

@@ -104,6 +104,7 @@ async function runLocal(options: LocalOptions): Promise<boolean> {
     port: options.port,
     logLevel: options.verbose ? 'INFO' : 'ERROR',
     odoo: odooOptions(options),
+    consumersInWorker: true,
   });
   console.log(
     `Tessera local runtime: API on ${runtime.api.url}, state in ${options.inMemory ? 'memory' : stateDir}`,

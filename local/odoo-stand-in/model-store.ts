@@ -32,6 +32,7 @@ export class ModelStore {
   private tables = new Map<string, Map<number, Row>>();
   private nextId = new Map<string, number>();
   private clock: () => Date;
+  private undo: Map<string, Map<number, Row | undefined>> | undefined;
 
   constructor(options: ModelOptions, clock: () => Date = () => new Date()) {
     this.models = buildModels(options);
@@ -47,21 +48,41 @@ export class ModelStore {
 
   /** Runs `work` all or nothing, as Odoo's request transaction does: an exception rolls every write back. */
   transaction<T>(work: () => T): T {
-    const tables = new Map(
-      [...this.tables].map(([model, rows]) => [
-        model,
-        new Map([...rows].map(([id, row]) => [id, structuredClone(row)])),
-      ]),
-    );
+    // A nested call is part of the transaction already open.
+    if (this.undo) return work();
+    // An undo log of the rows the work touches, not a copy of every table: a request changes a few rows
+    // while the store grows with the run, and copying it all made each request cost O(store size).
+    const undo = new Map<string, Map<number, Row | undefined>>();
     const nextId = new Map(this.nextId);
+    this.undo = undo;
     try {
       return work();
     } catch (error) {
-      this.tables.clear();
-      for (const [model, rows] of tables) this.tables.set(model, rows);
+      for (const [model, originals] of undo) {
+        const table = this.tables.get(model)!;
+        for (const [id, original] of originals) {
+          if (original) table.set(id, original);
+          else table.delete(id);
+        }
+      }
       this.nextId = nextId;
       throw error;
+    } finally {
+      this.undo = undefined;
     }
+  }
+
+  /** Keeps a row as it was before the open transaction first changes it (absent: it did not exist). */
+  private remember(model: string, id: number): void {
+    if (!this.undo) return;
+    let originals = this.undo.get(model);
+    if (!originals) {
+      originals = new Map();
+      this.undo.set(model, originals);
+    }
+    if (originals.has(id)) return;
+    const row = this.tables.get(model)?.get(id);
+    originals.set(id, row ? structuredClone(row) : undefined);
   }
 
   /** Every record of a model, as stored (for tests and the summary). */
@@ -113,6 +134,7 @@ export class ModelStore {
         );
       }
     }
+    this.remember(model, id);
     this.tables.get(model)!.set(id, row);
     for (const child of children) this.create(child.model, { ...child.values, [child.inverse]: id }, uid);
     return id;
@@ -122,6 +144,7 @@ export class ModelStore {
     const def = this.model(model);
     const rows = this.browse(model, ids);
     for (const row of rows) {
+      this.remember(model, row.id);
       const children = this.assign(def, row, values, uid);
       if ('write_date' in def.fields) row.write_date = odooNow(this.clock());
       for (const child of children)
@@ -131,7 +154,10 @@ export class ModelStore {
 
   unlink(model: string, ids: readonly number[]): void {
     this.browse(model, ids);
-    for (const id of ids) this.tables.get(model)!.delete(id);
+    for (const id of ids) {
+      this.remember(model, id);
+      this.tables.get(model)!.delete(id);
+    }
   }
 
   /** Existing rows (live objects), or Odoo's MissingError. */
@@ -272,8 +298,7 @@ export class ModelStore {
       case '=ilike':
       case '=like': {
         if (typeof actual !== 'string') return false;
-        const pattern = likePattern(String(value), operator.startsWith('='));
-        return new RegExp(pattern, operator.includes('ilike') ? 'is' : 's').test(actual);
+        return likeRegex(String(value), operator).test(actual);
       }
       case '<':
       case '>':
@@ -330,6 +355,19 @@ function applyX2many(current: unknown, value: unknown, model: string, name: stri
     else if (op === 5) ids = [];
   }
   return ids;
+}
+
+/** A search tests every row against the same pattern: compile it once, not once per row. */
+const likeCache = new Map<string, RegExp>();
+function likeRegex(value: string, operator: string): RegExp {
+  const key = `${operator}\u0000${value}`;
+  let regex = likeCache.get(key);
+  if (!regex) {
+    if (likeCache.size >= 1000) likeCache.clear();
+    regex = new RegExp(likePattern(value, operator.startsWith('=')), operator.includes('ilike') ? 'is' : 's');
+    likeCache.set(key, regex);
+  }
+  return regex;
 }
 
 /** PostgreSQL LIKE: `%` any run, `_` any one character, a backslash makes the next one literal. */
