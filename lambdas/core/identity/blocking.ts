@@ -38,8 +38,13 @@ export function blockingKeys(a: NormalisedAttributes): string[] {
   const dob = a.birthDate ? dateKey(a.birthDate) : '';
   if (dob) keys.add(`d:${dob}`);
   if (given && family) keys.add(`nm:${given < family ? `${given}:${family}` : `${family}:${given}`}`);
-  if (a.family && a.city) keys.add(`fc:${a.family}:${a.city}`);
-  if (a.given && a.city) keys.add(`gc:${a.given}:${a.city}`);
+  // Name and town are the backstop for a changed name (a marriage, a typo beyond the phonetic key). A
+  // record with both an e-mail and a phone is found through them across such a change: people keep their
+  // contacts when their name changes, so it needs no town keys.
+  if (!(a.email && a.phone)) {
+    if (a.family && a.city) keys.add(`fc:${a.family}:${a.city}`);
+    if (a.given && a.city) keys.add(`gc:${a.given}:${a.city}`);
+  }
   if (a.postcode && a.streetNumber && a.street)
     keys.add(`ad:${a.postcode}:${a.streetNumber}:${phoneticKey(a.street)}`);
   return [...keys];
@@ -47,7 +52,7 @@ export function blockingKeys(a: NormalisedAttributes): string[] {
 
 /**
  * Keys that earlier versions wrote and blockingKeys no longer does (the e-mail handle of every address, the
- * exact birth date, date+family). Their entries hold a copy of the attributes, so an erasure deletes them
+ * exact birth date, date+family, the town keys of a record with an e-mail and a phone). Their entries hold a copy of the attributes, so an erasure deletes them
  * too; deleting an entry that was never written costs one write and harms nothing.
  */
 export function retiredBlockingKeys(a: NormalisedAttributes): string[] {
@@ -61,5 +66,7 @@ export function retiredBlockingKeys(a: NormalisedAttributes): string[] {
     keys.push(`d:${a.birthDate}`);
     if (a.family) keys.push(`df:${dateKey(a.birthDate)}:${phoneticKey(a.family)}`);
   }
+  if (a.family && a.city) keys.push(`fc:${a.family}:${a.city}`);
+  if (a.given && a.city) keys.push(`gc:${a.given}:${a.city}`);
   return keys.filter((k) => !current.has(k));
 }
