@@ -1,7 +1,7 @@
 /**
  * Identity resolution accuracy and speed, streaming one record at a time through the resolver on the
  * in-memory store with the shipped default configuration (only the column mapping differs per data set).
- *   npm run bench -- identity
+ *   npm run bench -- identity.bench     (identity alone; "identity" also runs identity-cost and identity-scale)
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';

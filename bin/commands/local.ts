@@ -33,9 +33,9 @@ interface LocalOptions {
 }
 
 /**
- * The default demo finishes in under two minutes on a 2-core machine (about 110 s): the SDK's per-call
- * cost and the local DynamoDB stand-in bound the pipeline near 115 events/s end to end there, about 11
- * DynamoDB calls per event. Larger sizes by --customers (2,000 take about 4 minutes).
+ * The default demo finishes in under two minutes on an idle 2-core machine (about 80 s): the pipeline is
+ * bound by CPU near 150 events/s there (the SDK's per-call cost in the identity worker, and dynalite's
+ * on-disk store). Larger sizes by --customers (2,000 take about 150 s).
  */
 const DEFAULT_DEMO_CUSTOMERS = 1000;
 
