@@ -17,6 +17,7 @@ import type { IdentityStore } from '../../../lambdas/core/identity/store.js';
 import { createIdentityHandler } from '../../../lambdas/identity/handler.js';
 import { TableLayouts } from '../../../lib/shared/tables.js';
 import { createTable, type LocalDynamo, startLocalDynamo } from '../../../local/dynamodb.js';
+import { possibleMatch } from '../../support/review-items.js';
 
 const layout = TableLayouts.customers;
 let dynamo: LocalDynamo;
@@ -279,19 +280,9 @@ describe('erasure on DynamoDB', () => {
     // Prepare
     const table = await freshTable();
     const store = new DynamoIdentityStore(doc, table);
-    const evidence = { total: 8, comparisons: [], swappedNames: false, protections: [] };
-    const review = (recordKey: string, candidateRecordKey: string) => ({
-      recordKey,
-      candidateRecordKey,
-      customerId: 'c-a',
-      candidateCustomerId: 'c-b',
-      reason: 'possible match',
-      evidence,
-      createdAt: '2025-01-02T00:00:00Z',
-    });
-    await store.addReview(review('crm#1', 'web#2'));
-    await store.addReview(review('web#3', 'crm#1'));
-    await store.addReview(review('web#8', 'web#9'));
+    await store.addReview(possibleMatch('crm#1', 'web#2'));
+    await store.addReview(possibleMatch('web#3', 'crm#1'));
+    await store.addReview(possibleMatch('web#8', 'web#9'));
     // Act
     await store.removeReviewsOf(['crm#1']);
     // Assess

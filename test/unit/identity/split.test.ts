@@ -4,6 +4,7 @@ import { InMemoryIdentityStore, InMemoryProfileStore } from '../../../lambdas/co
 import type { IdentityAttributes } from '../../../lambdas/core/identity/normalise.js';
 import { resolveIdentity } from '../../../lambdas/core/identity/resolve.js';
 import { eraseCustomer, splitRecord } from '../../../lambdas/core/identity/split.js';
+import { possibleMatch } from '../../support/review-items.js';
 
 const config = identityConfig();
 const at = (recordKey: string, attributes: IdentityAttributes) => ({
@@ -89,18 +90,8 @@ describe('erasing a person', () => {
     const store = new InMemoryIdentityStore();
     const profiles = new InMemoryProfileStore();
     const janProfile = await resolveIdentity(at('crm#1', jan), store, config);
-    const evidence = { total: 8, comparisons: [], swappedNames: false, protections: [] };
-    const review = (recordKey: string, candidateRecordKey: string) => ({
-      recordKey,
-      candidateRecordKey,
-      customerId: 'c-a',
-      candidateCustomerId: 'c-b',
-      reason: 'possible match',
-      evidence,
-      createdAt: '2025-01-02T00:00:00Z',
-    });
-    await store.addReview(review('web#7', 'crm#1'));
-    await store.addReview(review('web#8', 'web#9'));
+    await store.addReview(possibleMatch('web#7', 'crm#1'));
+    await store.addReview(possibleMatch('web#8', 'web#9'));
     // Act
     await eraseCustomer(janProfile.customerId!, store, profiles);
     // Assess
