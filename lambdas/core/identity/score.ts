@@ -41,7 +41,7 @@ interface PairNames {
  */
 export function emailFromName(email: string, names: PairNames): boolean {
   const local = email.slice(0, email.indexOf('@')).replace(/[^\p{L}]/gu, '');
-  if (local.length === 0) return true;
+  if (local.length === 0) return false;
   const isGiven = (part: string) =>
     part === '' || names.givens.some((g) => g === part || (part.length === 1 && g.startsWith(part)));
   for (const family of names.families) {
