@@ -179,7 +179,11 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   async updateRecord(
     record: StoredRecord,
     blockKeys: readonly string[],
-    previous: { readonly record: StoredRecord; readonly blockKeys: readonly string[] },
+    previous: {
+      readonly record: StoredRecord;
+      readonly blockKeys: readonly string[];
+      readonly rewriteAll?: boolean;
+    },
   ): Promise<void> {
     await this.update({
       Key: { pk: `REC#${record.recordKey}`, sk: 'REC' },
@@ -197,7 +201,7 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
         stale.map((k) => ({ DeleteRequest: { Key: { pk: `BLK#${k}`, sk: record.recordKey } } })),
       );
     }
-    const had = new Set(previous.blockKeys);
+    const had = new Set(previous.rewriteAll ? [] : previous.blockKeys);
     await this.writeBlocks(
       record,
       blockKeys.filter((k) => !had.has(k)),

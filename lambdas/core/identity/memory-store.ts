@@ -35,19 +35,23 @@ export class InMemoryIdentityStore implements IdentityStore {
   async putRecord(record: StoredRecord, blockKeys: readonly string[]): Promise<'created' | 'exists'> {
     if (this.records.has(record.recordKey)) return 'exists';
     this.records.set(record.recordKey, record);
-    this.index(record, blockKeys);
+    this.index(record, blockKeys, false);
     return 'created';
   }
 
   async updateRecord(
     record: StoredRecord,
     blockKeys: readonly string[],
-    previous: { readonly record: StoredRecord; readonly blockKeys: readonly string[] },
+    previous: {
+      readonly record: StoredRecord;
+      readonly blockKeys: readonly string[];
+      readonly rewriteAll?: boolean;
+    },
   ): Promise<void> {
     const old = this.records.get(record.recordKey);
     // As on DynamoDB: entries under keys the record keeps stay as they were; new keys get a fresh copy.
     const keep = new Set(blockKeys);
-    const had = new Set(previous.blockKeys);
+    const had = new Set(previous.rewriteAll ? [] : previous.blockKeys);
     for (const key of previous.blockKeys.filter((k) => !keep.has(k))) {
       const list = this.blocks.get(key);
       if (list)
@@ -70,7 +74,8 @@ export class InMemoryIdentityStore implements IdentityStore {
     if (moved) this.count(record.attributes, 1);
   }
 
-  private index(record: StoredRecord, blockKeys: readonly string[]): void {
+  /** `known`: the record may be indexed under some of these keys already (a new record is not). */
+  private index(record: StoredRecord, blockKeys: readonly string[], known = true): void {
     const entry: BlockEntry = {
       recordKey: record.recordKey,
       source: record.source,
@@ -79,7 +84,13 @@ export class InMemoryIdentityStore implements IdentityStore {
     };
     for (const key of blockKeys) {
       const list = this.blocks.get(key);
-      if (list === undefined) this.blocks.set(key, [entry]);
+      if (list === undefined) {
+        this.blocks.set(key, [entry]);
+        continue;
+      }
+      // Like a put of the same key: the record's entry is replaced, not repeated.
+      const at = known ? list.findIndex((e) => e.recordKey === record.recordKey) : -1;
+      if (at >= 0) list[at] = entry;
       else list.push(entry);
     }
   }

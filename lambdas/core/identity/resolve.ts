@@ -300,14 +300,14 @@ export async function resolveIdentity(
       // Another delivery of the same record won the race; resolve again against what it wrote.
       return resolveIdentity(input, store, config, deps);
     }
-  } else if (existing.fingerprint !== print) {
+  } else if (existing.fingerprint !== print || existing.customerId === undefined) {
     await store.updateRecord(record, keys, {
       record: existing,
       blockKeys: blockingKeys(existing.attributes),
+      // An earlier pass that stopped before assigning the record may have stopped before its blocks too:
+      // write them all again (puts are idempotent).
+      rewriteAll: existing.customerId === undefined,
     });
-  } else if (existing.customerId === undefined) {
-    // An earlier pass stopped before assigning the record: write all its blocks again (puts are idempotent).
-    await store.updateRecord(record, keys, { record: existing, blockKeys: [] });
   }
 
   // Score candidates from the blocks.

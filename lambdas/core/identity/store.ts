@@ -89,13 +89,17 @@ export interface IdentityStore {
   putRecord(record: StoredRecord, blockKeys: readonly string[]): Promise<'created' | 'exists'>;
   /**
    * Replaces a record's attributes after the source changed them; the previous version (as the pass read
-   * it) says which block entries to remove, which keys are new (only those are written: pass no previous
-   * keys to write them all) and which name counts to move.
+   * it) says which block entries to remove, which keys are new (only those are written, unless
+   * `rewriteAll`) and which name counts to move.
    */
   updateRecord(
     record: StoredRecord,
     blockKeys: readonly string[],
-    previous: { readonly record: StoredRecord; readonly blockKeys: readonly string[] },
+    previous: {
+      readonly record: StoredRecord;
+      readonly blockKeys: readonly string[];
+      readonly rewriteAll?: boolean;
+    },
   ): Promise<void>;
   /** Up to `limitPerKey` entries of each block key. */
   queryBlocks(blockKeys: readonly string[], limitPerKey: number): Promise<BlockEntry[]>;

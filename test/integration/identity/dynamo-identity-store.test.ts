@@ -8,10 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countStep, DynamoIdentityStore } from '../../../lambdas/adapters/dynamodb/identity-store.js';
 import type { OutgoingEvent } from '../../../lambdas/core/contracts/envelope.js';
 import { ChannelEventType, channelSource, InternalEventType } from '../../../lambdas/core/contracts/names.js';
+import { blockingKeys } from '../../../lambdas/core/identity/blocking.js';
 import { identityConfig } from '../../../lambdas/core/identity/config.js';
 import { parseCsvObjects } from '../../../lambdas/core/identity/csv.js';
 import { attributesFromRow, parseColumnMap } from '../../../lambdas/core/identity/evaluation.js';
-import { type IdentityRecordInput, resolveIdentity } from '../../../lambdas/core/identity/resolve.js';
+import { normaliseAttributes } from '../../../lambdas/core/identity/normalise.js';
+import {
+  fingerprint,
+  type IdentityRecordInput,
+  resolveIdentity,
+} from '../../../lambdas/core/identity/resolve.js';
 import { eraseCustomer } from '../../../lambdas/core/identity/split.js';
 import type { IdentityStore } from '../../../lambdas/core/identity/store.js';
 import { createIdentityHandler } from '../../../lambdas/identity/handler.js';
@@ -324,5 +330,37 @@ describe('a record that gains attributes, on DynamoDB', () => {
     );
     // Assess
     expect(written).toEqual(['BLK#p:+447700900777']);
+  });
+});
+
+describe('a pass that stopped half way, on DynamoDB', () => {
+  it('is finished by the redelivery, blocks included', async () => {
+    // Prepare: the record was written, then the pass stopped before its blocks and its assignment
+    const table = await freshTable();
+    const store = new DynamoIdentityStore(doc, table);
+    const config = identityConfig();
+    const input = {
+      recordKey: 'pos#9',
+      source: 'pos',
+      observedAt: '2026-01-01T00:00:00Z',
+      attributes: { givenName: 'Yaw', familyName: 'Mensah', email: 'yaw.mensah@example.org' },
+    };
+    const attributes = normaliseAttributes(input.attributes, config, new Date()).attributes;
+    await store.putRecord(
+      {
+        recordKey: 'pos#9',
+        source: 'pos',
+        attributes,
+        fingerprint: fingerprint(attributes),
+        observedAt: input.observedAt,
+      },
+      [],
+    );
+    // Act
+    const redelivered = await resolveIdentity(input, store, config, { pendingWaitMs: 0 });
+    // Assess
+    expect(redelivered.customerId).toBeDefined();
+    const blocks = (await scan(table)).filter((item) => item.includes('"pk":"BLK#'));
+    expect(blocks.length).toBe(blockingKeys(attributes).length);
   });
 });
