@@ -624,7 +624,7 @@ class TermCountCache {
   private readonly magnitudes = new Map<string, number>();
   private totalEstimate: { n: number; at: number } | undefined;
 
-  /** Records this container counted in or out since the total was read: the total follows its own writes. */
+  /** People this container counted in or out since the total was read: the total follows its own writes. */
   counted(delta: number): void {
     if (this.totalEstimate) this.totalEstimate.n += delta;
   }

@@ -11,6 +11,12 @@ function dateKey(birthDate: string): string {
   return birthDate.slice(0, 4) + (m < d ? m + d : d + m);
 }
 
+/** The key of an e-mail's handle (the local part), when it is long enough to tell people apart. */
+function handleKey(email: string): string | undefined {
+  const local = email.slice(0, email.indexOf('@'));
+  return local.length >= 6 ? `el:${local}` : undefined;
+}
+
 /**
  * Blocking keys: a record is only compared with records sharing at least one key. Several independent
  * keys keep recall high when any one attribute has a typo (each key leaves out different attributes);
@@ -22,13 +28,11 @@ function dateKey(birthDate: string): string {
 export function blockingKeys(a: NormalisedAttributes): string[] {
   const keys = new Set<string>();
   if (a.email) keys.add(`e:${a.email}`);
-  if (a.email) {
-    const at = a.email.indexOf('@');
-    const local = a.email.slice(0, at);
-    // The same handle at another domain: worth a key of its own only when the names cannot find the pair
-    // (a record without both names) or at a small domain, whose typos (a domain mistyped) it catches.
-    const telling = !isMassMailDomain(a.email.slice(at + 1)) || !a.given || !a.family;
-    if (local.length >= 6 && telling) keys.add(`el:${local}`);
+  const handle = a.email ? handleKey(a.email) : undefined;
+  // The same handle at another domain: worth a key of its own only when the names cannot find the pair
+  // (a record without both names) or at a small domain, whose typos (a domain mistyped) it catches.
+  if (handle && (!isMassMailDomain(a.email!.slice(a.email!.indexOf('@') + 1)) || !a.given || !a.family)) {
+    keys.add(handle);
   }
   if (a.phone) keys.add(`p:${a.phone}`);
   if (a.loyaltyId) keys.add(`l:${a.loyaltyId}`);
@@ -58,10 +62,8 @@ export function blockingKeys(a: NormalisedAttributes): string[] {
 export function retiredBlockingKeys(a: NormalisedAttributes): string[] {
   const current = new Set(blockingKeys(a));
   const keys: string[] = [];
-  if (a.email) {
-    const local = a.email.slice(0, a.email.indexOf('@'));
-    if (local.length >= 6) keys.push(`el:${local}`);
-  }
+  const handle = a.email ? handleKey(a.email) : undefined;
+  if (handle) keys.push(handle);
   if (a.birthDate) {
     keys.push(`d:${a.birthDate}`);
     if (a.family) keys.push(`df:${dateKey(a.birthDate)}:${phoneticKey(a.family)}`);

@@ -8,6 +8,7 @@ import {
   termFrequencyWeight,
 } from './model.js';
 import type { NormalisedAttributes } from './normalise.js';
+import { ADDRESS_PARTS } from './survivorship.js';
 import { editDistance } from './text.js';
 
 export interface ComparisonEvidence {
@@ -79,14 +80,8 @@ function emailEchoesNames(
   return emailFromName(a.email!, names) && emailFromName(b.email!, names);
 }
 
-const ADDRESS_COMPARISONS: ReadonlySet<ComparisonName> = new Set([
-  'streetNumber',
-  'street',
-  'addressLine2',
-  'city',
-  'postcode',
-  'state',
-]);
+/** The compared parts of the one postal address (survivorship.ts keeps them together too); country is not compared. */
+const ADDRESS_COMPARISONS: ReadonlySet<string> = new Set(ADDRESS_PARTS.filter((part) => part !== 'country'));
 
 /** Scores a pair of records in the Fellegi-Sunter model and applies the pairwise merge protections. */
 export function scorePair(
