@@ -7,8 +7,7 @@
  *
  *   npm run bench -- identity-scale                     # 1,000 and 10,000 profiles, a few minutes here
  *   TESSERA_BENCH_PROFILES=10000,30000 TESSERA_BENCH_DYNAMO=memory npm run bench -- identity-scale   # 9 minutes
- *   TESSERA_BENCH_PROFILES=10000,100000 npm run bench -- identity-scale   # needs more than 24 GB: dynalite grew
- *                                         # to 22 GB at 98k profiles (207k records, 51 min) and swapped
+ *   TESSERA_BENCH_PROFILES=10000,100000 npm run bench -- identity-scale   # about an hour here
  *   TESSERA_BENCH_PROFILES=10000,30000 TESSERA_BENCH_SAMPLE=1000 TESSERA_BENCH_CONCURRENCY=8 npm run bench -- identity-scale
  *
  * Only first events of records are loaded (the repeats in between would add nothing to the graph and only

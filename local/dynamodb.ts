@@ -17,6 +17,8 @@ export interface LocalDynamo {
   readonly doc: DynamoDBDocumentClient;
   /** Physical table name per layout key (locally the layout's own name). */
   readonly tables: Readonly<Record<keyof typeof TableLayouts, string>>;
+  /** The dynalite process, for an operator (or a test) who watches its memory; absent on clients of one. */
+  readonly processId?: number;
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export async function startLocalDynamo(options: { path?: string } = {}): Promise
   await ensureTables(connection.client, Object.values(TableLayouts));
   return {
     ...connection,
+    processId: child.pid,
     close: async () => {
       connection.close();
       if (child.exitCode !== null) return;
