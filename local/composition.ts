@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type CapacityMeter, DynamoIdentityStore } from '../lambdas/adapters/dynamodb/identity-store.js';
 import { DynamoFittedModelStore } from '../lambdas/adapters/dynamodb/model-store.js';
+import { DynamoIdentityReviewQueue } from '../lambdas/adapters/dynamodb/review-queue.js';
 import { kpiConfig } from '../lambdas/core/analytics/kpi.js';
 import { FittedModelCache } from '../lambdas/core/analytics/model-store.js';
 import { identityConfig } from '../lambdas/core/identity/config.js';
@@ -8,7 +9,6 @@ import type { Clock, EventPublisher } from '../lambdas/core/ports.js';
 import { createProfileAnalyticsHook } from '../lambdas/identity/analytics-hook.js';
 import { createIdentityHandler } from '../lambdas/identity/handler.js';
 import { createIdentityReviewApiHandler } from '../lambdas/identity-review-api/handler.js';
-import { DynamoIdentityReviewQueue } from '../lambdas/identity-review-api/review-queue.js';
 import { createIdentityReviewService } from '../lambdas/identity-review-api/review-service.js';
 import type { ConsumerId } from '../lib/shared/routing.js';
 import type { LocalDynamo } from './dynamodb.js';

@@ -5,6 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { Command } from 'commander';
 import { DynamoIdentityStore } from '../../lambdas/adapters/dynamodb/identity-store.js';
+import { DynamoIdentityReviewQueue, reviewIdOf } from '../../lambdas/adapters/dynamodb/review-queue.js';
 import { kpiConfig } from '../../lambdas/core/analytics/kpi.js';
 import type { OutgoingEvent } from '../../lambdas/core/contracts/envelope.js';
 import { ChannelEventType, channelSource } from '../../lambdas/core/contracts/names.js';
@@ -29,7 +30,6 @@ import type { EventPublisher, PublishOutcome } from '../../lambdas/core/ports.js
 import { systemClock } from '../../lambdas/core/ports.js';
 import { createProfileAnalyticsHook } from '../../lambdas/identity/analytics-hook.js';
 import { createIdentityHandler, identityRecord } from '../../lambdas/identity/handler.js';
-import { DynamoIdentityReviewQueue, reviewIdOf } from '../../lambdas/identity-review-api/review-queue.js';
 import {
   createIdentityReviewService,
   IdentityReviewError,

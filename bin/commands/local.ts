@@ -1,3 +1,5 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { isReadMethod } from '../../lambdas/adapters/odoo/odoo-gateway.js';
@@ -163,7 +165,9 @@ async function runLocal(options: LocalOptions): Promise<boolean> {
   const asOf = new Date();
   const fit = await fitModelsNow(runtime, asOf).catch((error: unknown) => error as Error);
   if (!(fit instanceof Error)) settled = await settle(runtime, { autoApprove: options.autoApprove });
-  const report = await writeLocalReport(runtime, asOf, join(stateDir, 'report.html'));
+  // --in-memory promises nothing in the state folder: its report goes to a temporary folder instead.
+  const reportDir = options.inMemory ? await mkdtemp(join(tmpdir(), 'tessera-report-')) : stateDir;
+  const report = await writeLocalReport(runtime, asOf, join(reportDir, 'report.html'));
   const failed = printSummary(runtime, totals, settled, documents, (Date.now() - started) / 1000);
   if (fit instanceof Error) console.log(`  analytics fit      failed: ${fit.message}`);
   else {

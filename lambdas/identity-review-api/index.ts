@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { documentClient, eventBridgeClient } from '../adapters/clients.js';
 import { DynamoIdentityStore } from '../adapters/dynamodb/identity-store.js';
+import { DynamoIdentityReviewQueue } from '../adapters/dynamodb/review-queue.js';
 import { readEnvironment, requiredString } from '../adapters/environment.js';
 import { EventBridgePublisher } from '../adapters/eventbridge/event-publisher.js';
 import { kpiConfig } from '../core/analytics/kpi.js';
@@ -8,7 +9,6 @@ import { systemClock } from '../core/ports.js';
 import { createProfileAnalyticsHook } from '../identity/analytics-hook.js';
 import { identityConfigFromEnvironment } from '../identity/environment.js';
 import { createIdentityReviewApiHandler } from './handler.js';
-import { DynamoIdentityReviewQueue } from './review-queue.js';
 import { createIdentityReviewService } from './review-service.js';
 
 const env = readEnvironment({ EVENT_BUS_NAME: requiredString, CUSTOMERS_TABLE_NAME: requiredString });

@@ -10,57 +10,27 @@ import type { NormalisedAttributes } from '../core/identity/normalise.js';
 import { type CustomerProfile, type ProfileStore, updateProfile } from '../core/identity/profile.js';
 import { rootOf } from '../core/identity/resolve.js';
 import { decideReview, reviewMergedEvent } from '../core/identity/split.js';
-import type { IdentityStore, ReviewItem } from '../core/identity/store.js';
+import {
+  IdentityReviewError,
+  type IdentityReviewQueue,
+  type IdentityStore,
+  type QueuedReview,
+  type ReviewDecisionRecord,
+  type ReviewItem,
+  type Verdict,
+} from '../core/identity/store.js';
 import type { Clock, EventPublisher } from '../core/ports.js';
 import { foldMergedProfile } from '../identity/merge-fold.js';
 import { outboxKey, outboxOf, publishOutbox } from '../identity/outbox.js';
 
-export type Verdict = 'accept' | 'reject';
-
-/** A possible match in the queue, under the id the API shows. */
-export type QueuedReview = ReviewItem & { readonly reviewId: string };
-
-/** Who decided what: written before the decision is applied (the claim), kept afterwards as the audit. */
-export interface ReviewDecisionRecord {
-  readonly reviewId: string;
-  readonly verdict: Verdict;
-  readonly reviewer: string;
-  /** claimed: being applied; failed: applying it failed (the same verdict may try again); done: applied. */
-  readonly status: 'claimed' | 'failed' | 'done';
-  readonly claimedAt: string;
-  readonly decidedAt?: string;
-  readonly survivorId?: string;
-  /** The profile an accept absorbs, planned before the merge so that a retried decision still announces it. */
-  readonly mergedId?: string;
-  readonly error?: string;
-}
-
-/** Where review items and their decisions live (the customers table on AWS). */
-export interface IdentityReviewQueue {
-  /** Oldest first; `cursor` continues a previous page. */
-  list(limit: number, cursor?: string): Promise<{ items: QueuedReview[]; nextCursor?: string }>;
-  get(reviewId: string): Promise<QueuedReview | undefined>;
-  getDecision(reviewId: string): Promise<ReviewDecisionRecord | undefined>;
-  /**
-   * Writes the claim when there is no decision yet, or when the stored one is still exactly `previous` (a
-   * failed or abandoned claim taken over); false when another request got there first.
-   */
-  claim(decision: ReviewDecisionRecord, previous?: ReviewDecisionRecord): Promise<boolean>;
-  /** Replaces the stored decision (status changes of the request that holds the claim). */
-  record(decision: ReviewDecisionRecord): Promise<void>;
-  /** Takes a decided item out of the queue. */
-  remove(reviewId: string): Promise<void>;
-}
-
-export class IdentityReviewError extends Error {
-  override readonly name = 'IdentityReviewError';
-  constructor(
-    readonly reason: 'not-found' | 'conflict' | 'invalid',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+// The queue's port lives in core beside the graph, because erasure (core) must reach the decisions too.
+export {
+  IdentityReviewError,
+  type IdentityReviewQueue,
+  type QueuedReview,
+  type ReviewDecisionRecord,
+  type Verdict,
+} from '../core/identity/store.js';
 
 export interface IdentityReviewDependencies {
   readonly queue: IdentityReviewQueue;
@@ -254,6 +224,12 @@ export function createIdentityReviewService(deps: IdentityReviewDependencies) {
           'conflict',
           `identity review ${reviewId} was decided by another request`,
         );
+      }
+      // An erasure may have removed the item (and any decision) between our read and the claim: then the
+      // claim and its index entries must not stay behind, as they name the erased records.
+      if ((await deps.queue.get(reviewId)) === undefined) {
+        await deps.queue.dropClaim(review);
+        throw new IdentityReviewError('not-found', `no identity review ${reviewId}`);
       }
       try {
         const result = await decideReview(review, verdict, deps.identity);

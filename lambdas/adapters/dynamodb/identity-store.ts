@@ -14,7 +14,8 @@
  *                                         version (optimistic concurrency); see packed-json.ts
  *   TF#g|f#<name>          TF             how many people (records that started a profile: namesCounted) carry this
  *                                         given / family name; TF#total#<0-7> counts them
- *   REVIEW                 <time>#<key>   possible matches waiting for a person
+ *   REVIEW..., REVIEWED#...,              the review queue: possible matches, decisions and their index by record;
+ *   REVIEWS#...                           laid out by review-queue.ts alone, to which addReview and removeReviewsOf hand over
  */
 
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
@@ -45,6 +46,7 @@ import type {
 import { sendInBatches } from './batch.js';
 import { isConditionFailure } from './conditions.js';
 import { packJson, unpackJson } from './packed-json.js';
+import { DynamoIdentityReviewQueue } from './review-queue.js';
 
 /** Read and write request units consumed, as DynamoDB reports them (ReturnConsumedCapacity TOTAL). */
 export class CapacityMeter {
@@ -58,19 +60,21 @@ export class CapacityMeter {
 }
 
 const TOTAL = 'TOTAL' as const;
-/** The partition of the review queue (read and decided by lambdas/identity-review-api/review-queue.ts). */
-export const REVIEW_PK = 'REVIEW';
 
 export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   readonly capacity = new CapacityMeter();
   private readonly termCounts = new TermCountCache();
+  /** The review queue shares the table; its layout is its own (review-queue.ts). */
+  private readonly reviews: DynamoIdentityReviewQueue;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
     private readonly tableName: string,
     /** Decides which counts are sampled; injectable so tests are repeatable. */
     private readonly random: () => number = Math.random,
-  ) {}
+  ) {
+    this.reviews = new DynamoIdentityReviewQueue(doc, tableName, this.capacity);
+  }
 
   private async get(
     pk: string,
@@ -455,37 +459,12 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     });
   }
 
-  async addReview(item: ReviewItem): Promise<void> {
-    await this.put({
-      pk: REVIEW_PK,
-      sk: `${item.createdAt}#${item.recordKey}#${item.candidateRecordKey}`,
-      item: JSON.stringify(item),
-    });
+  addReview(item: ReviewItem): Promise<void> {
+    return this.reviews.add(item);
   }
 
-  async removeReviewsOf(recordKeys: readonly string[]): Promise<void> {
-    // The queue holds what waits for a person, so it stays small: reading it whole is fine for an erasure.
-    const gone = new Set(recordKeys);
-    const doomed: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': REVIEW_PK },
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      for (const i of out.Items ?? []) {
-        const item = JSON.parse(i.item as string) as ReviewItem;
-        if (gone.has(item.recordKey) || gone.has(item.candidateRecordKey)) doomed.push(i.sk as string);
-      }
-      start = out.LastEvaluatedKey;
-    } while (start !== undefined);
-    if (doomed.length > 0) {
-      await this.batchWrite(doomed.map((sk) => ({ DeleteRequest: { Key: { pk: REVIEW_PK, sk } } })));
-    }
+  removeReviewsOf(recordKeys: readonly string[]): Promise<void> {
+    return this.reviews.removeReviewsOf(recordKeys);
   }
 
   async eraseRecord(record: StoredRecord, blockKeys: readonly string[], erasedAt: string): Promise<void> {

@@ -2,14 +2,18 @@ import type { TermFrequencies } from './model.js';
 import type { NormalisedAttributes } from './normalise.js';
 import type { CustomerProfile, ProfileStore } from './profile.js';
 import { combineSummaries } from './resolve.js';
-import type {
-  BlockEntry,
-  ClusterSummary,
-  CustomerNode,
-  DecisionSummary,
-  IdentityStore,
-  ReviewItem,
-  StoredRecord,
+import {
+  type BlockEntry,
+  type ClusterSummary,
+  type CustomerNode,
+  type DecisionSummary,
+  IdentityReviewError,
+  type IdentityReviewQueue,
+  type IdentityStore,
+  type QueuedReview,
+  type ReviewDecisionRecord,
+  type ReviewItem,
+  type StoredRecord,
 } from './store.js';
 
 /** The identity graph in memory: for tests, benchmarks, and training runs on one machine. */
@@ -19,7 +23,13 @@ export class InMemoryIdentityStore implements IdentityStore {
   readonly customers = new Map<string, CustomerNode>();
   readonly members = new Map<string, Set<string>>();
   readonly absorbed = new Map<string, Set<string>>();
+  /** Possible matches waiting for a person (InMemoryIdentityReviewQueue decides them). */
   readonly reviews: ReviewItem[] = [];
+  /** Decisions by item key, with the two records the item named (kept after the item leaves the queue). */
+  readonly reviewDecisions = new Map<
+    string,
+    { readonly names: readonly string[]; readonly decision: ReviewDecisionRecord }
+  >();
   private readonly givenCounts = new Map<string, number>();
   private readonly familyCounts = new Map<string, number>();
   private total = 0;
@@ -201,6 +211,9 @@ export class InMemoryIdentityStore implements IdentityStore {
     const gone = new Set(recordKeys);
     const kept = this.reviews.filter((r) => !gone.has(r.recordKey) && !gone.has(r.candidateRecordKey));
     this.reviews.splice(0, this.reviews.length, ...kept);
+    for (const [key, { names }] of this.reviewDecisions) {
+      if (names.some((name) => gone.has(name))) this.reviewDecisions.delete(key);
+    }
   }
 
   async eraseRecord(record: StoredRecord, blockKeys: readonly string[], erasedAt: string): Promise<void> {
@@ -258,6 +271,76 @@ export class InMemoryIdentityStore implements IdentityStore {
 
   async listAbsorbed(customerId: string): Promise<string[]> {
     return [...(this.absorbed.get(customerId) ?? [])];
+  }
+}
+
+/** The item's key, which is also its review id here: oldest first, like the DynamoDB queue. */
+const reviewKeyOf = (item: ReviewItem) => `${item.createdAt}#${item.recordKey}#${item.candidateRecordKey}`;
+
+/**
+ * The review queue over an in-memory graph's possible matches, with the same claim semantics as the
+ * DynamoDB queue: for tests and one-machine runs of the review use case.
+ */
+export class InMemoryIdentityReviewQueue implements IdentityReviewQueue {
+  constructor(private readonly store: InMemoryIdentityStore) {}
+
+  private find(reviewId: string): ReviewItem | undefined {
+    return this.store.reviews.find((r) => reviewKeyOf(r) === reviewId);
+  }
+
+  async list(limit: number, cursor?: string): Promise<{ items: QueuedReview[]; nextCursor?: string }> {
+    const all = this.store.reviews
+      .map((r): QueuedReview => ({ ...r, reviewId: reviewKeyOf(r) }))
+      .filter((r) => cursor === undefined || r.reviewId > cursor)
+      .sort((a, b) => (a.reviewId < b.reviewId ? -1 : a.reviewId > b.reviewId ? 1 : 0));
+    const items = all.slice(0, limit);
+    const last = items.at(-1);
+    return { items, ...(all.length > limit && last ? { nextCursor: last.reviewId } : {}) };
+  }
+
+  async get(reviewId: string): Promise<QueuedReview | undefined> {
+    const item = this.find(reviewId);
+    return item ? { ...item, reviewId } : undefined;
+  }
+
+  async getDecision(reviewId: string): Promise<ReviewDecisionRecord | undefined> {
+    return this.store.reviewDecisions.get(reviewId)?.decision;
+  }
+
+  async claim(decision: ReviewDecisionRecord, previous?: ReviewDecisionRecord): Promise<boolean> {
+    const stored = this.store.reviewDecisions.get(decision.reviewId)?.decision;
+    const free = previous
+      ? stored?.claimedAt === previous.claimedAt && stored.status === previous.status
+      : stored === undefined;
+    if (!free) return false;
+    // Like the DynamoDB queue, a claim written after its item was erased is found by no record key: the
+    // review use case checks for that after claiming and drops the claim.
+    const item = this.find(decision.reviewId);
+    this.store.reviewDecisions.set(decision.reviewId, {
+      names: item ? [item.recordKey, item.candidateRecordKey] : [],
+      decision,
+    });
+    return true;
+  }
+
+  async record(decision: ReviewDecisionRecord): Promise<void> {
+    const stored = this.store.reviewDecisions.get(decision.reviewId);
+    if (stored === undefined) {
+      throw new IdentityReviewError(
+        'not-found',
+        `identity review ${decision.reviewId} was erased while it was being decided`,
+      );
+    }
+    this.store.reviewDecisions.set(decision.reviewId, { ...stored, decision });
+  }
+
+  async remove(reviewId: string): Promise<void> {
+    const kept = this.store.reviews.filter((r) => reviewKeyOf(r) !== reviewId);
+    this.store.reviews.splice(0, this.store.reviews.length, ...kept);
+  }
+
+  async dropClaim(review: QueuedReview): Promise<void> {
+    this.store.reviewDecisions.delete(review.reviewId);
   }
 }
 

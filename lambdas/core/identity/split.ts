@@ -78,8 +78,12 @@ export async function decideReview(
 
 /**
  * Right to erasure: every source record of the profile (and of the profiles merged into it) becomes a
- * tombstone without personal data, the profiles and the possible matches naming the records are deleted, and a replayed event of one of those records
- * is rejected instead of recreating the person. Returns the erased record keys.
+ * tombstone without personal data, the profiles are deleted, and so is every possible match naming one of
+ * the records, waiting or decided, with its decision. A replayed event of one of those records is rejected
+ * instead of recreating the person. Returns the erased record keys.
+ *
+ * Decisions are deleted, not kept as tombstones: their keys name the records, and with the item gone there
+ * is nothing left to decide twice (deciding it again answers "no such review").
  */
 export async function eraseCustomer(
   customerId: string,
@@ -90,19 +94,25 @@ export async function eraseCustomer(
   const root = await rootOf(store, customerId);
   const ids = [root.customerId];
   for (let i = 0; i < ids.length; i++) ids.push(...(await store.listAbsorbed(ids[i]!)));
+  const members = new Map<string, string[]>();
+  for (const id of ids) members.set(id, await store.listMembers(id));
+  const memberKeys = [...members.values()].flat();
+  // Before the records: an erasure that stops half-way lists only the members not yet erased when it is
+  // run again, so their possible matches must already be gone.
+  await store.removeReviewsOf(memberKeys);
   const erasedAt = clock.now().toISOString();
   const recordKeys: string[] = [];
-  for (const id of ids) {
-    for (const key of await store.listMembers(id)) {
+  for (const [id, keys] of members) {
+    for (const key of keys) {
       const record = await store.getRecord(key);
       if (record === undefined) continue;
-      const keys = [...blockingKeys(record.attributes), ...retiredBlockingKeys(record.attributes)];
-      await store.eraseRecord(record, keys, erasedAt);
+      const blocks = [...blockingKeys(record.attributes), ...retiredBlockingKeys(record.attributes)];
+      await store.eraseRecord(record, blocks, erasedAt);
       recordKeys.push(key);
     }
     await profiles.deleteProfile(id);
   }
-  // Possible matches name the records (source ids are personal data too).
+  // And after: a resolver pass that read a record before its tombstone may have queued a match since.
   await store.removeReviewsOf(recordKeys);
   return { customerId: root.customerId, recordKeys };
 }

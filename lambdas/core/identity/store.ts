@@ -77,6 +77,62 @@ export interface ReviewItem {
   readonly createdAt: string;
 }
 
+export type Verdict = 'accept' | 'reject';
+
+/** A possible match in the queue, under the id the queue gives it (opaque to its users). */
+export type QueuedReview = ReviewItem & { readonly reviewId: string };
+
+/** Who decided what: written before the decision is applied (the claim), kept afterwards as the audit. */
+export interface ReviewDecisionRecord {
+  readonly reviewId: string;
+  readonly verdict: Verdict;
+  readonly reviewer: string;
+  /** claimed: being applied; failed: applying it failed (the same verdict may try again); done: applied. */
+  readonly status: 'claimed' | 'failed' | 'done';
+  readonly claimedAt: string;
+  readonly decidedAt?: string;
+  readonly survivorId?: string;
+  /** The profile an accept absorbs, planned before the merge so that a retried decision still announces it. */
+  readonly mergedId?: string;
+  readonly error?: string;
+}
+
+/**
+ * Where possible matches and their decisions live: the items the resolver adds (IdentityStore.addReview)
+ * and the decisions people take on them. An implementation keeps them findable by record key, because an
+ * erasure (IdentityStore.removeReviewsOf) must remove both.
+ */
+export interface IdentityReviewQueue {
+  /** Oldest first; `cursor` continues a previous page. */
+  list(limit: number, cursor?: string): Promise<{ items: QueuedReview[]; nextCursor?: string }>;
+  get(reviewId: string): Promise<QueuedReview | undefined>;
+  getDecision(reviewId: string): Promise<ReviewDecisionRecord | undefined>;
+  /**
+   * Writes the claim when there is no decision yet, or when the stored one is still exactly `previous` (a
+   * failed or abandoned claim taken over); false when another request got there first.
+   */
+  claim(decision: ReviewDecisionRecord, previous?: ReviewDecisionRecord): Promise<boolean>;
+  /**
+   * Replaces the stored decision (status changes of the request that holds the claim). Fails when the
+   * claim is gone: an erasure removed it, and writing it back would bring the erased record keys back.
+   */
+  record(decision: ReviewDecisionRecord): Promise<void>;
+  /** Takes a decided item out of the queue. */
+  remove(reviewId: string): Promise<void>;
+  /** Drops a claim whose item vanished under it (erased meanwhile), with what indexes it; idempotent. */
+  dropClaim(review: QueuedReview): Promise<void>;
+}
+
+export class IdentityReviewError extends Error {
+  override readonly name = 'IdentityReviewError';
+  constructor(
+    readonly reason: 'not-found' | 'conflict' | 'invalid',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * The identity graph. Every method is a single conditional or idempotent step, so an implementation on
  * DynamoDB needs no transactions, and a step repeated after a crash or a duplicate delivery does no harm.
@@ -134,8 +190,13 @@ export interface IdentityStore {
   notePendingMerge(recordKey: string, mergedId: string): Promise<void>;
   /** The consumer has handed these merges over: forget them, idempotent. */
   clearPendingMerges(recordKey: string, mergedIds: readonly string[]): Promise<void>;
+  /** Queues a possible match for a person (see IdentityReviewQueue), idempotent per item. */
   addReview(item: ReviewItem): Promise<void>;
-  /** Right to erasure: removes the possible matches that name any of these records, on either side. */
+  /**
+   * Right to erasure: removes every possible match that names any of these records, on either side,
+   * whether it still waits or was decided, together with its decision (verdict, reviewer, merge plan):
+   * the item's key and the decision's both name the records. Idempotent.
+   */
   removeReviewsOf(recordKeys: readonly string[]): Promise<void>;
   /**
    * Right to erasure: replaces the record by a tombstone (no personal data), removes its block entries and

@@ -114,6 +114,7 @@ describe('tessera identity split, decide and erase on the local state', () => {
     // Act
     const split = JSON.parse(await tessera('split', 'crm#crm#C-2'));
     const decided = JSON.parse(await tessera('decide', reviewId, 'accept'));
+    const decidedTwice = await tessera('decide', reviewId, 'reject').catch((e: Error) => e.message);
     const erased = JSON.parse(await tessera('erase', decided.survivorId));
 
     // Assess
@@ -134,20 +135,21 @@ describe('tessera identity split, decide and erase on the local state', () => {
       mergedIds: [decided.mergedId],
     });
     expect(announced[2]?.detail).toMatchObject({ customerId: decided.survivorId });
+    expect(decidedTwice).toMatch(/was already decided: accept by/);
     expect([...erased.recordKeys].sort()).toEqual(['crm#crm#C-3', 'crm#crm#C-4']);
     // The consumers took them: the Odoo sync handled the merge without a dead letter.
     expect(existsSync(deadLetters) ? readFileSync(deadLetters, 'utf8') : '').toBe('');
   }, 180_000);
 
-  it('a decision already taken is not taken, nor announced, again', async () => {
+  it('a decision already taken is not taken, nor announced, again; an erased one is gone', async () => {
     // Prepare
     const before = identityAnnouncements().length;
     // Act
     const splitAgain = tessera('split', 'crm#crm#C-2');
     await expect(splitAgain).rejects.toThrow(/already split/);
     const decideAgain = tessera('decide', decidedReviewId, 'accept');
-    // Assess
-    await expect(decideAgain).rejects.toThrow(/was already decided: accept by/);
+    // Assess: the erasure took the review and its decision with Ann's records.
+    await expect(decideAgain).rejects.toThrow(/no identity review/);
     expect(identityAnnouncements()).toHaveLength(before);
   }, 120_000);
 

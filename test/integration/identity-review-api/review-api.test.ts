@@ -1,15 +1,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoIdentityStore } from '../../../lambdas/adapters/dynamodb/identity-store.js';
+import { DynamoIdentityReviewQueue } from '../../../lambdas/adapters/dynamodb/review-queue.js';
 import type { OutgoingEvent } from '../../../lambdas/core/contracts/envelope.js';
 import { ChannelEventType, channelSource, InternalEventType } from '../../../lambdas/core/contracts/names.js';
 import { identityConfig } from '../../../lambdas/core/identity/config.js';
 import { rootOf } from '../../../lambdas/core/identity/resolve.js';
+import { eraseCustomer } from '../../../lambdas/core/identity/split.js';
 import type { EventPublisher, PublishOutcome } from '../../../lambdas/core/ports.js';
 import { createIdentityHandler } from '../../../lambdas/identity/handler.js';
 import { createIdentityReviewApiHandler } from '../../../lambdas/identity-review-api/handler.js';
-import { DynamoIdentityReviewQueue } from '../../../lambdas/identity-review-api/review-queue.js';
 import { createIdentityReviewService } from '../../../lambdas/identity-review-api/review-service.js';
 import { TableLayouts } from '../../../lib/shared/tables.js';
 import { createTable, type LocalDynamo, startLocalDynamo } from '../../../local/dynamodb.js';
@@ -125,7 +127,29 @@ async function setup(pairs = 1) {
     // biome-ignore lint/suspicious/noExplicitAny: the assertions below read the answers' JSON freely
     return { status: res.status, text, json: JSON.parse(text) as Record<string, any> };
   };
-  return { store, bus, api, call };
+  return {
+    store,
+    bus,
+    api,
+    call,
+    resolve: (event: EventBridgeEvent<string, unknown>) => resolve(event, context),
+    table,
+  };
+}
+
+/** Every item of the table, as JSON (sets as sorted arrays). */
+async function scan(table: string): Promise<{ pk: string; text: string }[]> {
+  const items: { pk: string; text: string }[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo.doc.send(
+      new ScanCommand({ TableName: table, ...(start ? { ExclusiveStartKey: start } : {}) }),
+    );
+    for (const i of out.Items ?? [])
+      items.push({ pk: i.pk as string, text: JSON.stringify(i, (_k, v) => (v instanceof Set ? [...v] : v)) });
+    start = out.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items;
 }
 
 describe('identity review API on the local DynamoDB', () => {
@@ -296,5 +320,64 @@ describe('identity review API on the local DynamoDB', () => {
     expect(bus.events).toHaveLength(1);
     expect(bus.events[0]?.detail).toMatchObject({ survivorId: retried.json.survivorId });
     expect((await store.getProfile(retried.json.survivorId))?.eventCount).toBe(2);
+  });
+
+  it('erasing a person removes their waiting and decided reviews with the decisions, and keeps the others', async () => {
+    // Prepare: Margaret's two cards are merged by a reviewer, Tobias's kept apart; then a third card like
+    // Margaret's arrives and waits in the queue against her records.
+    const { store, api, call, resolve, table } = await setup(2);
+    const queue = new DynamoIdentityReviewQueue(dynamo.doc, table);
+    const naming = (text: string) => /CRM-0|LOYALTY-0/.test(text);
+    const reviewOf = async (pattern: RegExp) => {
+      const found = (await queue.list(100)).items.find((i) =>
+        pattern.test(`${i.recordKey} ${i.candidateRecordKey}`),
+      );
+      if (found === undefined) throw new Error(`no possible match for ${pattern}`);
+      return found.reviewId;
+    };
+    const margaretReviewId = await reviewOf(/CRM-0/);
+    const tobiasReviewId = await reviewOf(/CRM-1/);
+    const accepted = await call('POST', `/identity/reviews/${margaretReviewId}/decision`, {
+      verdict: 'accept',
+      reviewer: 'Sam from customer care',
+    });
+    const rejected = await call('POST', `/identity/reviews/${tobiasReviewId}/decision`, {
+      verdict: 'reject',
+      reviewer: 'Alex',
+    });
+    await resolve(person('pos', 0, 'LOY-C0', 'person.0@example.com'));
+    const waiting = (await queue.list(100)).items;
+    expect(accepted.status).toBe(200);
+    expect(rejected.status).toBe(200);
+    expect(waiting.filter((i) => naming(`${i.recordKey} ${i.candidateRecordKey}`))).not.toEqual([]);
+
+    // Act
+    const erased = await eraseCustomer(accepted.json.survivorId, store, store);
+    const replay = await resolve(person('loyalty', 0, 'LOY-B0', 'person.0@example.com'));
+    const decideAgain = await call('POST', `/identity/reviews/${margaretReviewId}/decision`, {
+      verdict: 'reject',
+      reviewer: 'Sam',
+    });
+    const queueAfter = await call('GET', '/identity/reviews');
+    await api.close();
+
+    // Assess: no review item, decision or index entry names the erased records any more; their own items
+    // are tombstones, which must keep the key to turn replays away.
+    expect([...erased.recordKeys].sort()).toEqual(['crm#crm#CRM-0', 'loyalty#loyalty#LOYALTY-0']);
+    const left = (await scan(table)).filter((i) => naming(i.text));
+    expect(left.filter((i) => i.pk.startsWith('REVIEW'))).toEqual([]);
+    const tombstones = left.filter((i) => erased.recordKeys.some((k) => i.pk === `REC#${k}`));
+    expect(tombstones).toHaveLength(2);
+    expect(tombstones.map((i) => i.text).join()).not.toMatch(/oyelaran|example\.com|LOY-|attrs/i);
+    expect(await queue.getDecision(margaretReviewId)).toBeUndefined();
+    expect(replay).toMatchObject({ status: 'rejected', reason: expect.stringMatching(/erasure/) });
+    expect(decideAgain.status).toBe(404);
+    expect(queueAfter.json.reviews).toEqual([]);
+    // Tobias's decided pair is untouched.
+    expect(await queue.getDecision(tobiasReviewId)).toMatchObject({
+      verdict: 'reject',
+      reviewer: 'Alex',
+      status: 'done',
+    });
   });
 });
