@@ -20,14 +20,35 @@ export interface CustomerRfm {
   readonly T: number;
 }
 
+/**
+ * ln B(a, b + n) - ln B(a, b): for whole n, the sum of ln((b + i) / (a + b + i)) for i < n, taken as
+ * log1p(-a / (a + b + i)). Differencing ln B of large arguments loses digits (ln Γ(1e12) is about 2.6e13, so a
+ * difference of two carries an absolute error near 1e-2); the sum stays accurate at any scale.
+ */
+function logBetaShiftB(a: number, b: number, n: number): number {
+  if (!Number.isInteger(n)) return logBeta(a, b + n) - logBeta(a, b);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += Math.log1p(-a / (a + b + i));
+  return sum;
+}
+
+/** ln Γ(r + n) - ln Γ(r), as a running sum of ln(r + i) for whole n. */
+function logRisingFactorial(r: number, n: number): number {
+  if (!Number.isInteger(n)) return logGamma(r + n) - logGamma(r);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += Math.log(r + i);
+  return sum;
+}
+
 /** Log-likelihood of one customer's (x, t_x, T). */
 export function bgnbdLogLikelihood(p: BgNbdParams, c: CustomerRfm): number {
   const { r, alpha, a, b } = p;
-  const lbab = logBeta(a, b);
-  const common = logGamma(r + c.x) - logGamma(r) + r * Math.log(alpha);
-  const stillAlive = logBeta(a, b + c.x) - lbab - (r + c.x) * Math.log(alpha + c.T);
+  const common = logRisingFactorial(r, c.x) + r * Math.log(alpha);
+  const stillAlive = logBetaShiftB(a, b, c.x) - (r + c.x) * Math.log(alpha + c.T);
   if (c.x === 0) return common + stillAlive;
-  const droppedAfterLast = logBeta(a + 1, b + c.x - 1) - lbab - (r + c.x) * Math.log(alpha + c.tx);
+  // B(a + 1, b + x - 1) / B(a, b) = a / (a + b + x - 1) * B(a, b + x - 1) / B(a, b)
+  const droppedAfterLast =
+    Math.log(a / (a + b + c.x - 1)) + logBetaShiftB(a, b, c.x - 1) - (r + c.x) * Math.log(alpha + c.tx);
   return common + logSumExp(stillAlive, droppedAfterLast);
 }
 
@@ -79,9 +100,30 @@ export interface FittedBgNbd extends BgNbdParams {
   readonly customers: number;
   readonly converged: boolean;
   readonly iterations: number;
+  /**
+   * True when a + b ended at MAX_DROPOUT_CONCENTRATION: the data say every customer has the same dropout
+   * probability, p = a / (a + b), and a and b are only as large as the cap lets them be.
+   */
+  readonly dropoutConcentrationCapped: boolean;
 }
 
-/** Maximum-likelihood fit by Nelder-Mead on the log-parameters. */
+/**
+ * Cap on the concentration a + b of the dropout distribution Beta(a, b). When customers share one dropout
+ * probability, the likelihood keeps rising (ever more slowly) as a and b grow together with a / (a + b)
+ * fixed, because the Beta tends to a point mass; unbounded, the optimiser drifts to a and b near 1e12, which
+ * mean nothing to a reader. At a + b = 1e4 the Beta's standard deviation is below 0.005 whatever its mean;
+ * for mean dropout up to 0.5, P(alive) differs from the point-mass model's by under 0.002 and expected
+ * purchases by under 1% (measured for 1 to 30 repeat purchases): a point mass for every purpose here.
+ * Beyond the cap the fit pays a smooth quadratic penalty in ln(a + b); below it the objective is exactly the
+ * likelihood, so fits that stay there (CDNOW's a + b is about 3.2) are unchanged.
+ */
+export const MAX_DROPOUT_CONCENTRATION = 1e4;
+const LOG_MAX_CONCENTRATION = Math.log(MAX_DROPOUT_CONCENTRATION);
+
+/**
+ * Maximum-likelihood fit by Nelder-Mead on the log-parameters, with a + b kept near or below
+ * MAX_DROPOUT_CONCENTRATION.
+ */
 export function fitBgNbd(
   customers: readonly CustomerRfm[],
   start: BgNbdParams = { r: 1, alpha: 3, a: 1, b: 3 },
@@ -138,19 +180,27 @@ export function fitBgNbd(
     }
     return -total;
   };
-  const result = nelderMead(negLL, [start.r, start.alpha, start.a, start.b].map(Math.log), {
-    fTolerance: 1e-12,
-    xTolerance: 1e-8,
-  });
+  // The penalty grows with the number of customers, as the likelihood's slope along the ridge does, so a + b
+  // overshoots the cap by a fraction of a percent whatever the size of the customer base.
+  const penalty = (v: readonly number[]) => {
+    const excess = logSumExp(v[2]!, v[3]!) - LOG_MAX_CONCENTRATION;
+    return excess > 0 ? customers.length * excess * excess : 0;
+  };
+  const result = nelderMead(
+    (v) => negLL(v) + penalty(v),
+    [start.r, start.alpha, start.a, start.b].map(Math.log),
+    { fTolerance: 1e-12, xTolerance: 1e-8 },
+  );
   const [r, alpha, a, b] = result.x.map(Math.exp) as [number, number, number, number];
   return {
     r,
     alpha,
     a,
     b,
-    logLikelihood: -result.value,
+    logLikelihood: -negLL(result.x),
     customers: customers.length,
     converged: result.converged,
     iterations: result.iterations,
+    dropoutConcentrationCapped: a + b >= MAX_DROPOUT_CONCENTRATION * (1 - 1e-3),
   };
 }
