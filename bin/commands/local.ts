@@ -35,11 +35,12 @@ interface LocalOptions {
 }
 
 /**
- * The default demo finishes in under two minutes on an idle 2-core machine (about 80 s): the pipeline is
- * bound by CPU near 150 events/s there (the SDK's per-call cost in the identity worker, and dynalite's
- * on-disk store). Larger sizes by --customers (2,000 take about 150 s).
+ * The default demo finishes in about two minutes on an idle 2-core machine (117 s; 1,000 customers take 80 s,
+ * 2,000 take 156 s). The pipeline is bound by CPU near 150 events/s there: the SDK's per-call cost in the
+ * identity worker, and dynalite's on-disk store (in memory it is about 12% faster, but state would not
+ * survive a restart).
  */
-const DEFAULT_DEMO_CUSTOMERS = 1000;
+const DEFAULT_DEMO_CUSTOMERS = 1500;
 
 export const positiveInt = (name: string) => (value: string) => {
   const n = Number(value);
