@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeIssues } from '../core/validation.js';
 
 /**
  * Reads a function's configuration from its environment once, at cold start, and fails the container
@@ -10,8 +11,7 @@ export function readEnvironment<T extends z.ZodRawShape>(
 ): z.infer<z.ZodObject<T>> {
   const parsed = z.object(shape).safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`invalid function configuration: ${problems}`);
+    throw new Error(`invalid function configuration: ${describeIssues(parsed.error.issues)}`);
   }
   return parsed.data;
 }

@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { jsonResponse, parseJsonBody, problemResponse } from '../adapters/http/api-gateway.js';
+import { describeIssues } from '../core/validation.js';
 import { IdentityReviewError, type IdentityReviewService } from './review-service.js';
 
 const Decision = z.strictObject({
@@ -36,7 +37,7 @@ export function createIdentityReviewApiHandler(deps: IdentityReviewApiDependenci
       if (event.httpMethod === 'GET' && event.resource === '/identity/reviews') {
         const query = ListQuery.safeParse(event.queryStringParameters ?? {});
         if (!query.success) {
-          const message = query.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+          const message = describeIssues(query.error.issues, '(query)');
           return problemResponse({ statusCode: 400, error: 'BadRequest', message });
         }
         return jsonResponse(200, await deps.review.list(query.data.limit, query.data.cursor));

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import type { z } from 'zod';
+import { describeIssues } from '../../core/validation.js';
 
 /** Header lookup that ignores case, as HTTP does (API Gateway passes them as sent). */
 export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
@@ -60,6 +61,6 @@ export function parseJsonBody<T>(
   }
   const parsed = schema.safeParse(json);
   if (parsed.success) return { ok: true, value: parsed.data };
-  const message = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+  const message = describeIssues(parsed.error.issues, '(body)');
   return { ok: false, response: problemResponse({ statusCode: 400, error: 'BadRequest', message }) };
 }

@@ -1,6 +1,7 @@
 import type { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { z } from 'zod';
 import type { SecretReader, SourceKeyProvider } from '../../core/ingest/ports.js';
+import { describeIssues } from '../../core/validation.js';
 
 /** The secret holds `{"<source id>": "<signing key>", ...}`; keys of at least 32 characters. */
 export const SourceKeysSecret = z.record(
@@ -11,9 +12,7 @@ export const SourceKeysSecret = z.record(
 export function parseSourceKeys(value: unknown, where: string): Record<string, string> {
   const parsed = SourceKeysSecret.safeParse(value);
   if (!parsed.success) {
-    throw new Error(
-      `${where} is not a valid source key map: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    throw new Error(`${where} is not a valid source key map: ${describeIssues(parsed.error.issues)}`);
   }
   return parsed.data;
 }

@@ -3,7 +3,7 @@
  * the aggregates directly; the local pipeline's sink (ingest, bus, identity, DynamoDB) plugs in the same way.
  */
 import type { SourceCustomer } from '../contracts/common.js';
-import { CONTRACTS, isKnownDetailType } from '../contracts/registry.js';
+import { CONTRACTS, describeIssues, isKnownDetailType, validateDetail } from '../contracts/registry.js';
 import { applyChannelEvent, type ChannelEvent, type ProfileAggregates } from './aggregates.js';
 import type { KpiConfig } from './kpi.js';
 
@@ -58,12 +58,7 @@ export function parseChannelEvent(raw: unknown): ChannelEvent {
     throw new Error(`unknown detail-type ${JSON.stringify(type)}`);
   const contract = CONTRACTS[type];
   if (contract.kind !== 'channel') throw new Error(`${type} is an internal event, not a channel event`);
-  const parsed = contract.schema.safeParse(record.detail);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(
-      `${type}: ${issue ? `${issue.path.join('.') || 'detail'}: ${issue.message}` : 'invalid detail'}`,
-    );
-  }
-  return { detailType: type, detail: parsed.data } as ChannelEvent;
+  const checked = validateDetail(type, record.detail);
+  if (!checked.ok) throw new Error(`${type}: ${describeIssues(checked.issues)}`);
+  return { detailType: type, detail: checked.detail } as ChannelEvent;
 }

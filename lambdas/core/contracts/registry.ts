@@ -221,8 +221,8 @@ export function validateDetail(detailType: string, detail: unknown): ContractRes
   };
 }
 
-export const describeIssues = (issues: readonly ContractIssue[]): string =>
-  issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+// Contract checks print their issues as every other validation error does.
+export { describeIssues } from '../validation.js';
 
 /** JSON Schema (draft 2020-12) of one contract, for channel teams. */
 export function contractJsonSchema(entry: ContractEntry): Record<string, unknown> {

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { CurrencyCode, Money, ReasonCode } from '../contracts/common.js';
 import { DocumentKind } from '../contracts/internal-events.js';
+import { describeIssues } from '../validation.js';
 import type { DocumentExtraction, DocumentFields, ExtractedField } from './field-extraction.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -37,8 +38,7 @@ export function applyReviewCorrections(
 ): DocumentExtraction {
   const parsed = FieldCorrections.safeParse(corrections);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new Error(`invalid review corrections: ${issues}`);
+    throw new Error(`invalid review corrections: ${describeIssues(parsed.error.issues)}`);
   }
   const { kind, ...fieldCorrections } = parsed.data;
   const reviewed = <T>(value: T): ExtractedField<T> => ({ value, confidence: 1, source: 'review' });

@@ -4,6 +4,7 @@
  * resumes the waiting execution by JobTag; validated here so a malformed message fails with its field named.
  */
 import { z } from 'zod';
+import { describeIssues } from '../validation.js';
 import { TextractResponseError } from './errors.js';
 
 export const TextractCompletionMessage = z.object({
@@ -34,10 +35,9 @@ export function parseTextractCompletion(message: unknown): TextractCompletionMes
   }
   const result = TextractCompletionMessage.safeParse(value);
   if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new TextractResponseError(
       'TEXTRACT_RESPONSE_INVALID',
-      `invalid Textract completion message: ${issues}`,
+      `invalid Textract completion message: ${describeIssues(result.error.issues)}`,
     );
   }
   return result.data;

@@ -13,6 +13,7 @@
  * with fields silently missing.
  */
 import type { z } from 'zod';
+import { describeIssues } from '../validation.js';
 import {
   cleanKey,
   type DocumentLine,
@@ -100,10 +101,8 @@ function where(index: number, count: number): string {
 function parse<S extends z.ZodType>(schema: S, value: unknown, prefix: string): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues = result.error.issues
-    .slice(0, 5)
-    .map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    .join('; ');
+  // A malformed page can break thousands of blocks alike: the first five say what is wrong.
+  const issues = describeIssues(result.error.issues.slice(0, 5));
   throw new TextractResponseError(
     'TEXTRACT_RESPONSE_INVALID',
     `${prefix}invalid Textract response (${result.error.issues.length} problem(s)): ${issues}`,

@@ -9,6 +9,7 @@
  * from one source and a postcode from another.
  */
 import { z } from 'zod';
+import { describeIssues } from '../validation.js';
 import { ATTRIBUTE_NAMES, type AttributeName } from './normalise.js';
 
 export const SURVIVORSHIP_RULES = ['most-recent', 'most-frequent', 'source-priority'] as const;
@@ -210,8 +211,7 @@ export function parseSurvivorship(raw: unknown): SurvivorshipConfig {
   }
   const parsed = SurvivorshipSettingSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(setting)'}: ${i.message}`);
-    throw new Error(`identity survivorship setting: ${problems.join('; ')}`);
+    throw new Error(`identity survivorship setting: ${describeIssues(parsed.error.issues, '(setting)')}`);
   }
   const s = parsed.data;
   return {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CurrencyCode, Money } from '../contracts/common.js';
 import { InterventionActionType } from '../contracts/internal-events.js';
+import { describeIssues } from '../validation.js';
 
 /** What started an intervention: a risk signal, a large claim, or a ticket someone escalated. */
 export const TriggerKind = z.enum(['risk_changed', 'large_claim', 'escalated_ticket']);
@@ -114,8 +115,7 @@ export type InterventionConfigInput = z.input<typeof InterventionConfig>;
 export function interventionConfig(input: unknown): InterventionConfig {
   const parsed = InterventionConfig.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`invalid intervention configuration: ${problems.join('; ')}`);
+    throw new Error(`invalid intervention configuration: ${describeIssues(parsed.error.issues)}`);
   }
   const ids = new Set<string>();
   for (const playbook of parsed.data.playbooks) {

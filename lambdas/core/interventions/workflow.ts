@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Money, SourceId, Timestamp } from '../contracts/common.js';
 import { CustomerId } from '../contracts/internal-events.js';
+import { describeIssues } from '../validation.js';
 import { ApproverTeam } from './config.js';
 import { InterventionProposal } from './proposal.js';
 import { InterventionTrigger } from './trigger.js';
@@ -129,8 +130,7 @@ export type OutcomeInput = z.infer<typeof OutcomeInput>;
 export function readStepInput<T extends z.ZodType>(schema: T, input: unknown, step: string): z.infer<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-  const error = new Error(`${step}: invalid input: ${problems}`);
+  const error = new Error(`${step}: invalid input: ${describeIssues(parsed.error.issues)}`);
   error.name = 'Intervention.InvalidInput';
   throw error;
 }

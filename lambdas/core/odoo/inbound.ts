@@ -671,6 +671,4 @@ function canonicalJson(value: unknown): string {
 
 const round2 = (n: number): number => Math.round(n * 100) / 100;
 
-function zodReason(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.map(String).join('.') || '(body)'}: ${i.message}`).join('; ');
-}
+const zodReason = (error: z.ZodError): string => describeIssues(error.issues, '(body)');
