@@ -268,7 +268,7 @@ describe('identity review API on the local DynamoDB', () => {
     expect(bus.events).toEqual([]);
   });
 
-  it('answers 404 for an unknown review and 400 naming the field for a bad body', async () => {
+  it('answers 404 for an unknown review and 400 naming the field for a bad body or query', async () => {
     // Prepare
     const { api, call } = await setup();
     const [item] = (await call('GET', '/identity/reviews')).json.reviews;
@@ -283,6 +283,7 @@ describe('identity review API on the local DynamoDB', () => {
     const badVerdict = await decide({ verdict: 'merge', reviewer: 'Sam' });
     const noReviewer = await decide({ verdict: 'accept' });
     const notJson = await decide('{verdict');
+    const unknownQuery = await call('GET', '/identity/reviews?colour=red');
     const stillThere = await call('GET', `/identity/reviews/${item.reviewId}`);
     await api.close();
 
@@ -293,6 +294,8 @@ describe('identity review API on the local DynamoDB', () => {
     expect(badVerdict.json.message).toMatch(/^verdict:/);
     expect(noReviewer.json.message).toMatch(/^reviewer:/);
     expect(notJson.json.message).toBe('the body is not JSON');
+    expect(unknownQuery.status).toBe(400);
+    expect(unknownQuery.json.message).toMatch(/^\(query\): .*colour/);
     expect(stillThere.status).toBe(200);
   });
 
