@@ -25,6 +25,7 @@ import {
   eraseCustomer,
   splitRecord,
 } from '../../lambdas/core/identity/split.js';
+import { ERASED_RECORD_KEY } from '../../lambdas/core/identity/store.js';
 import { parseModelParameters, trainModel } from '../../lambdas/core/identity/train.js';
 import type { EventPublisher, PublishOutcome } from '../../lambdas/core/ports.js';
 import { systemClock } from '../../lambdas/core/ports.js';
@@ -413,7 +414,7 @@ export function registerIdentityCommands(program: Command): void {
             console.log(`\n  record ${key}  (profile ${id})  decision: ${d?.outcome ?? 'unknown'}`);
             if (!d?.best) continue;
             console.log(
-              `    compared with ${d.best.recordKey}: total ${d.best.evidence.total} (link threshold ${d.threshold})`,
+              `    compared with ${d.best.recordKey === ERASED_RECORD_KEY ? 'a record erased since (right to erasure)' : d.best.recordKey}: total ${d.best.evidence.total} (link threshold ${d.threshold})`,
             );
             for (const c of d.best.evidence.comparisons) {
               console.log(

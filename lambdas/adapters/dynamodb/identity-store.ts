@@ -287,6 +287,13 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     return results.flat();
   }
 
+  async recordsInBlocks(blockKeys: readonly string[]): Promise<string[]> {
+    // Every page, not the resolver's first maxBlockSize: an erasure is rare, and a neighbour that saw the
+    // erased record may sit anywhere in the block. Only the sort key is returned (the record key).
+    const pages = await Promise.all(blockKeys.map((k) => this.querySortPrefix(`BLK#${k}`, '', true)));
+    return [...new Set(pages.flat())];
+  }
+
   async termFrequencies(a: NormalisedAttributes): Promise<TermFrequencies> {
     const names = [...(a.given ? [`TF#g#${a.given}`] : []), ...(a.family ? [`TF#f#${a.family}`] : [])];
     // A new record's counts came back from its own count update a moment ago: read only what is missing.
@@ -481,6 +488,45 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     if (record.customerId) await this.removeMember(record.customerId, record.recordKey);
   }
 
+  async eraseCustomerNode(customerId: string, erasedAt: string): Promise<void> {
+    try {
+      await this.update({
+        Key: { pk: `CUS#${customerId}`, sk: 'NODE' },
+        UpdateExpression: 'SET erasedAt = :at, #size = :zero REMOVE loyaltyIds, sources',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#size': 'size' },
+        ExpressionAttributeValues: { ':at': erasedAt, ':zero': 0 },
+      });
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
+  }
+
+  async replaceDecision(
+    recordKey: string,
+    expected: DecisionSummary,
+    next: DecisionSummary,
+  ): Promise<boolean> {
+    // The condition is on the stored text itself, whatever version of the encoding wrote it: compared
+    // decoded here, then required unchanged by the write (a concurrent pass's change makes it fail).
+    const item = await this.get(`REC#${recordKey}`, 'REC');
+    if (typeof item?.decision !== 'string' || item.erasedAt !== undefined) return false;
+    if (JSON.stringify(decodeDecision(item.decision)) !== JSON.stringify(expected)) return false;
+    try {
+      await this.update({
+        Key: { pk: `REC#${recordKey}`, sk: 'REC' },
+        UpdateExpression: 'SET decision = :next',
+        ConditionExpression: 'decision = :read AND attribute_not_exists(erasedAt)',
+        ExpressionAttributeValues: { ':next': encodeDecision(next), ':read': item.decision },
+      });
+      return true;
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+      this.capacity.write += 1;
+      return false;
+    }
+  }
+
   async deleteProfile(customerId: string): Promise<void> {
     await this.doc.send(
       new DeleteCommand({ TableName: this.tableName, Key: { pk: `CUS#${customerId}`, sk: 'PROFILE' } }),
@@ -525,19 +571,21 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     );
   }
 
-  private async querySortPrefix(pk: string, prefix: string): Promise<string[]> {
+  private async querySortPrefix(pk: string, prefix: string, consistent = false): Promise<string[]> {
     const keys: string[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const out = await this.doc.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-          ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
+          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
+          ExpressionAttributeValues: prefix ? { ':pk': pk, ':p': prefix } : { ':pk': pk },
           ProjectionExpression: 'sk',
+          ...(consistent ? { ConsistentRead: true, ReturnConsumedCapacity: TOTAL } : {}),
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),
       );
+      if (consistent) this.capacity.add(out.ConsumedCapacity, 'read');
       for (const i of out.Items ?? []) keys.push((i.sk as string).slice(prefix.length));
       start = out.LastEvaluatedKey;
     } while (start);

@@ -122,6 +122,12 @@ export class InMemoryIdentityStore implements IdentityStore {
     return out;
   }
 
+  async recordsInBlocks(blockKeys: readonly string[]): Promise<string[]> {
+    const keys = new Set<string>();
+    for (const key of blockKeys) for (const e of this.blocks.get(key) ?? []) keys.add(e.recordKey);
+    return [...keys];
+  }
+
   async termFrequencies(_attributes: NormalisedAttributes): Promise<TermFrequencies> {
     const total = this.total;
     return {
@@ -216,6 +222,15 @@ export class InMemoryIdentityStore implements IdentityStore {
     }
   }
 
+  async eraseCustomerNode(customerId: string, _erasedAt: string): Promise<void> {
+    const node = this.customers.get(customerId);
+    if (node === undefined) return;
+    this.customers.set(customerId, {
+      ...node,
+      summary: { ...node.summary, size: 0, loyaltyIds: [], sources: [] },
+    });
+  }
+
   async eraseRecord(record: StoredRecord, blockKeys: readonly string[], erasedAt: string): Promise<void> {
     const old = this.records.get(record.recordKey);
     if (old === undefined || old.erasedAt !== undefined) return;
@@ -237,6 +252,19 @@ export class InMemoryIdentityStore implements IdentityStore {
       observedAt: erasedAt,
       erasedAt,
     });
+  }
+
+  async replaceDecision(
+    recordKey: string,
+    expected: DecisionSummary,
+    next: DecisionSummary,
+  ): Promise<boolean> {
+    const record = this.records.get(recordKey);
+    // Compared as stored, like the DynamoDB condition on the encoded decision.
+    if (record?.decision === undefined || record.erasedAt !== undefined) return false;
+    if (JSON.stringify(record.decision) !== JSON.stringify(expected)) return false;
+    this.records.set(recordKey, { ...record, decision: next });
+    return true;
   }
 
   async removeMember(customerId: string, recordKey: string): Promise<void> {

@@ -25,6 +25,12 @@ export interface StoredRecord {
   readonly namesCounted?: boolean;
 }
 
+/**
+ * What a decision names in place of a record that was erased since (right to erasure): the record key is
+ * the source's customer id, personal data, while the evidence (levels, weights) still explains the link.
+ */
+export const ERASED_RECORD_KEY = 'erased';
+
 export interface DecisionSummary {
   /** 'split': a person moved the record to its own profile; its later events never re-link it. */
   readonly outcome: 'new' | 'link' | 'merge' | 'split';
@@ -159,6 +165,11 @@ export interface IdentityStore {
   ): Promise<void>;
   /** Up to `limitPerKey` entries of each block key. */
   queryBlocks(blockKeys: readonly string[], limitPerKey: number): Promise<BlockEntry[]>;
+  /**
+   * Right to erasure: the keys of every record in these blocks, without the resolver's cap per key (a
+   * record compared with an erased one may sit anywhere in a large block), each once.
+   */
+  recordsInBlocks(blockKeys: readonly string[]): Promise<string[]>;
   termFrequencies(attributes: NormalisedAttributes): Promise<TermFrequencies>;
   getCustomer(customerId: string): Promise<CustomerNode | undefined>;
   /** Creates a profile node with its initial summary if absent (idempotent). */
@@ -203,6 +214,17 @@ export interface IdentityStore {
    * term counts and its membership. Idempotent.
    */
   eraseRecord(record: StoredRecord, blockKeys: readonly string[], erasedAt: string): Promise<void>;
+  /**
+   * Right to erasure, for the profile node: its summary's loyalty ids (and sources) go; its ids and any
+   * redirect stay, so that references to the profile still resolve. Idempotent.
+   */
+  eraseCustomerNode(customerId: string, erasedAt: string): Promise<void>;
+  /**
+   * Replaces the decision kept on a live record, only while it is still exactly `expected` (as read):
+   * false when another pass changed it meanwhile, or the record is gone or erased. Right to erasure uses it
+   * to stop a neighbour's decision naming an erased record.
+   */
+  replaceDecision(recordKey: string, expected: DecisionSummary, next: DecisionSummary): Promise<boolean>;
   /** Removes a record's membership of a profile (after a split), idempotent. */
   removeMember(customerId: string, recordKey: string): Promise<void>;
   /** Marks two profiles as split apart (both directions), idempotent. */

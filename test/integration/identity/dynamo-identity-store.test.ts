@@ -19,7 +19,7 @@ import {
   resolveIdentity,
 } from '../../../lambdas/core/identity/resolve.js';
 import { eraseCustomer } from '../../../lambdas/core/identity/split.js';
-import type { IdentityStore } from '../../../lambdas/core/identity/store.js';
+import { ERASED_RECORD_KEY, type IdentityStore } from '../../../lambdas/core/identity/store.js';
 import { createIdentityHandler } from '../../../lambdas/identity/handler.js';
 import { TableLayouts } from '../../../lib/shared/tables.js';
 import { createTable, type LocalDynamo, startLocalDynamo } from '../../../local/dynamodb.js';
@@ -362,5 +362,79 @@ describe('a pass that stopped half way, on DynamoDB', () => {
     expect(redelivered.customerId).toBeDefined();
     const blocks = (await scan(table)).filter((item) => item.includes('"pk":"BLK#'));
     expect(blocks.length).toBe(blockingKeys(attributes).length);
+  });
+});
+
+describe("erasure and other people's decisions, on DynamoDB", () => {
+  it('leaves no item naming an erased record, while the neighbours still explain their decisions', async () => {
+    // Prepare: a household at one address. Chidi shares Amara's landline and is compared with her records
+    // (a new person); Amarah, a near-namesake with another loyalty card, is queued for review against her.
+    const table = await freshTable();
+    const store = new DynamoIdentityStore(doc, table);
+    const config = identityConfig();
+    const home = { streetNumber: '14', street: 'Larkspur Road', city: 'Leeds', postcode: 'LS6 2AB' };
+    const amara = { givenName: 'Amara', familyName: 'Okonkwo', birthDate: '1984-05-12', ...home };
+    const chidi = {
+      givenName: 'Chidi',
+      familyName: 'Okonkwo',
+      birthDate: '1982-11-03',
+      phone: '0113 496 0000',
+    };
+    const records: [string, IdentityRecordInput['attributes']][] = [
+      ['crm#crm#CRM-0', { ...amara, email: 'amara.okonkwo@example.com', phone: '0113 496 0000' }],
+      ['web#web#W-0', { ...amara, email: 'amara.okonkwo@example.com' }],
+      ['shop#shop#S-7', { ...amara, birthDate: '1984-05-21', loyaltyId: 'L-12', street: undefined }],
+      ['pos#pos#POS-0', { ...chidi, ...home }],
+      ['loyalty#loyalty#L-5', { ...chidi, loyaltyId: 'L-5' }],
+      ['crm#crm#CRM-1', { ...amara, givenName: 'Amarah', loyaltyId: 'L-99' }],
+    ];
+    const input = ([recordKey, attributes]: (typeof records)[number]): IdentityRecordInput => ({
+      recordKey,
+      source: recordKey.split('#')[0]!,
+      observedAt: '2026-03-01T10:00:00Z',
+      attributes,
+    });
+    const ids: string[] = [];
+    for (const r of records) ids.push((await resolveIdentity(input(r), store, config)).customerId!);
+    const erasedKeys = records.slice(0, 3).map(([key]) => key);
+    const neighbours = ['pos#pos#POS-0', 'crm#crm#CRM-1'];
+    const before = await store.getRecords(neighbours);
+    for (const record of before) expect(erasedKeys).toContain(record?.decision?.best?.recordKey);
+    expect(new Set(ids.slice(0, 3)).size).toBe(1);
+    expect(ids.slice(3)).not.toContain(ids[0]);
+    const cards = (await store.getCustomer(ids[0]!))!.summary.loyaltyIds;
+    expect(cards).toHaveLength(1);
+
+    // Act
+    const erased = await eraseCustomer(ids[0]!, store, store);
+    const replay = await resolveIdentity(input(records[1]!), store, config);
+
+    // Assess: no item names an erased record key, the tombstones apart from their own key.
+    expect([...erased.recordKeys].sort()).toEqual([...erasedKeys].sort());
+    const leaks = (await scan(table)).flatMap((text) => {
+      const { pk, ...rest } = JSON.parse(text) as { pk: string };
+      const seen = erasedKeys.includes(pk.slice('REC#'.length)) ? JSON.stringify(rest) : text;
+      return erasedKeys.filter((key) => seen.includes(key)).map((key) => `${pk} names ${key}`);
+    });
+    expect(leaks).toEqual([]);
+    // Her loyalty card number is gone from her profile node too, which keeps only Tessera ids.
+    expect((await scan(table)).filter((text) => cards.some((card) => text.includes(card)))).toEqual([]);
+    expect(await store.getCustomer(ids[0]!)).toMatchObject({ summary: { size: 0, loyaltyIds: [] } });
+    const after = await store.getRecords(neighbours);
+    after.forEach((record, i) => {
+      const was = before[i]!.decision!;
+      expect(record?.decision).toEqual({ ...was, best: { ...was.best!, recordKey: ERASED_RECORD_KEY } });
+      expect(record?.decision?.best?.evidence.comparisons).toContainEqual(
+        expect.objectContaining({ level: expect.any(String), weight: expect.any(Number) }),
+      );
+    });
+    const card = (await store.getRecord('loyalty#loyalty#L-5'))!.decision!;
+    expect(card.best?.recordKey).toBe('pos#pos#POS-0');
+    expect(replay.outcome).toBe('rejected');
+    // The rewrite is conditional: one made from a stale read of a decision changes nothing.
+    const stale = { ...card, decidedAt: '2026-03-01T00:00:00.000Z' };
+    const blank = { ...card, best: { ...card.best!, recordKey: ERASED_RECORD_KEY } };
+    expect(await store.replaceDecision('loyalty#loyalty#L-5', stale, blank)).toBe(false);
+    expect((await store.getRecord('loyalty#loyalty#L-5'))?.decision).toEqual(card);
   });
 });
