@@ -475,14 +475,25 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
   }
 
   async eraseRecord(record: StoredRecord, blockKeys: readonly string[], erasedAt: string): Promise<void> {
-    // The tombstone replaces the record first: from then on a replayed event cannot recreate it, and a
-    // repeated erasure (after a failure) finds the blocks and membership still to delete.
-    const old = await this.getRecord(record.recordKey);
-    await this.put({ pk: `REC#${record.recordKey}`, sk: 'REC', src: record.source, erasedAt });
-    if (blockKeys.length > 0) {
+    // The tombstone replaces the record first: from then on a replayed event cannot recreate it. It keeps
+    // the block keys still to delete until they are deleted: a repeated erasure (after a failure) cannot
+    // work them out from the tombstone, and each block entry holds a copy of the person's attributes.
+    const pk = `REC#${record.recordKey}`;
+    const item = await this.get(pk, 'REC');
+    const old = item === undefined ? undefined : toRecord(item);
+    const blocks = [...new Set([...blockKeys, ...setValues(item?.pendingBlocks)])];
+    await this.put({
+      pk,
+      sk: 'REC',
+      src: record.source,
+      erasedAt: old?.erasedAt ?? erasedAt,
+      ...(blocks.length > 0 ? { pendingBlocks: new Set(blocks) } : {}),
+    });
+    if (blocks.length > 0) {
       await this.batchWrite(
-        blockKeys.map((k) => ({ DeleteRequest: { Key: { pk: `BLK#${k}`, sk: record.recordKey } } })),
+        blocks.map((k) => ({ DeleteRequest: { Key: { pk: `BLK#${k}`, sk: record.recordKey } } })),
       );
+      await this.update({ Key: { pk, sk: 'REC' }, UpdateExpression: 'REMOVE pendingBlocks' });
     }
     if (old?.namesCounted && old.erasedAt === undefined) await this.countTerms(old.attributes, -1);
     if (record.customerId) await this.removeMember(record.customerId, record.recordKey);

@@ -126,7 +126,12 @@ export async function eraseCustomer(
       if (record === undefined) continue;
       const read = records.get(key);
       const recordBlocks = new Set([...blocksOf(record), ...(read ? blocksOf(read) : [])]);
-      await store.eraseRecord(record, [...recordBlocks], erasedAt);
+      // A tombstone left by an erasure that stopped half-way no longer knows its profile: its membership does.
+      await store.eraseRecord(
+        { ...record, customerId: record.customerId ?? id },
+        [...recordBlocks],
+        erasedAt,
+      );
       recordKeys.push(key);
     }
     await profiles.deleteProfile(id);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countStep, DynamoIdentityStore } from '../../../lambdas/adapters/dynamodb/identity-store.js';
@@ -436,5 +436,60 @@ describe("erasure and other people's decisions, on DynamoDB", () => {
     const blank = { ...card, best: { ...card.best!, recordKey: ERASED_RECORD_KEY } };
     expect(await store.replaceDecision('loyalty#loyalty#L-5', stale, blank)).toBe(false);
     expect((await store.getRecord('loyalty#loyalty#L-5'))?.decision).toEqual(card);
+  });
+  it('finishes an erasure that stopped before deleting the blocks when it is run again', async () => {
+    // Prepare: one person with two records; the first erasure fails on its first block deletion.
+    const table = await freshTable();
+    const store = new DynamoIdentityStore(doc, table);
+    const config = identityConfig();
+    const person = { givenName: 'Rhiannon', familyName: 'Pryce', birthDate: '1979-08-14', city: 'Cardiff' };
+    const keys = ['crm#crm#CRM-42', 'web#web#W-42'];
+    let customerId = '';
+    for (const [i, recordKey] of keys.entries()) {
+      const attributes = {
+        ...person,
+        email: 'rhiannon.pryce@example.com',
+        ...(i ? {} : { phone: '029 2018 0000' }),
+      };
+      const input = {
+        recordKey,
+        source: recordKey.split('#')[0]!,
+        observedAt: '2026-04-01T09:00:00Z',
+        attributes,
+      };
+      customerId = (await resolveIdentity(input, store, config)).customerId!;
+    }
+    let failures = 1;
+    const flaky = {
+      send: (command: unknown) => {
+        if (
+          command instanceof BatchWriteCommand &&
+          JSON.stringify(command.input).includes('DeleteRequest') &&
+          failures-- > 0
+        )
+          return Promise.reject(new Error('connection reset'));
+        return doc.send(command as never);
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const blockEntries = async () =>
+      (await scan(table))
+        .map((text) => JSON.parse(text) as { pk: string; sk: string })
+        .filter((item) => item.pk.startsWith('BLK#') && keys.includes(item.sk));
+    expect(await blockEntries()).not.toEqual([]);
+
+    // Act
+    const first = await eraseCustomer(customerId, new DynamoIdentityStore(flaky, table), store).catch(
+      (e: Error) => e,
+    );
+    const second = await eraseCustomer(customerId, store, store);
+
+    // Assess: the first stopped after a tombstone; the second deleted what it had left, blocks and membership.
+    expect(first).toBeInstanceOf(Error);
+    expect([...second.recordKeys].sort()).toEqual([...keys].sort());
+    expect(await blockEntries()).toEqual([]);
+    expect(await store.listMembers(customerId)).toEqual([]);
+    for (const key of keys)
+      expect(await store.getRecord(key)).toMatchObject({ erasedAt: expect.any(String) });
+    expect((await scan(table)).filter((text) => text.includes('pendingBlocks'))).toEqual([]);
   });
 });
