@@ -52,7 +52,6 @@ interface Row {
   readonly loadSeconds: number;
   readonly fresh: Units;
   readonly repeat: Units;
-  readonly freshPerSecond: number;
 }
 
 export async function main(): Promise<void> {
@@ -89,19 +88,18 @@ export async function main(): Promise<void> {
     const roots = new Set<string>();
     const absorbed = new Set<string>();
     let records = 0;
-    // What the consumer answered, per outcome, since the last reset: says what a sample was made of.
-    let outcomes: Record<string, number> = {};
-    const handle = async (item: IdentityEvent) => {
+    /** Answers the event and says how: the outcome (new, link, merge, known, duplicate, ...). */
+    const handle = async (item: IdentityEvent): Promise<string> => {
       const result = await handler(item.event, context);
       if (item.first) records += 1;
       const outcome = result.status === 'resolved' ? result.outcome : result.status;
-      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-      if (result.status !== 'resolved') return;
+      if (result.status !== 'resolved') return outcome;
       for (const id of result.mergedIds) {
         absorbed.add(id);
         roots.delete(id);
       }
       if (!absorbed.has(result.customerId)) roots.add(result.customerId);
+      return outcome;
     };
     /** Handles the items `next` hands out, `concurrency` at a time, until it returns undefined. */
     const pool = async (next: () => IdentityEvent | undefined) => {
@@ -111,21 +109,30 @@ export async function main(): Promise<void> {
         }),
       );
     };
-    const measure = async (
-      items: readonly IdentityEvent[],
-    ): Promise<Units & { seconds: number; outcomes: string }> => {
-      outcomes = {};
-      const before = { read: store.capacity.read, write: store.capacity.write };
-      const started = performance.now();
-      let i = 0;
-      await pool(() => items[i++]);
+    // One event at a time, so that each event's units are its own: the units per outcome show whether a
+    // change between sizes comes from the graph's growth or from what the sample was made of.
+    const measure = async (items: readonly IdentityEvent[]): Promise<Units & { outcomes: string }> => {
+      const tally = new Map<string, { n: number; read: number; write: number }>();
+      let read = 0;
+      let write = 0;
+      for (const item of items) {
+        const before = { read: store.capacity.read, write: store.capacity.write };
+        const outcome = await handle(item);
+        const r = store.capacity.read - before.read;
+        const w = store.capacity.write - before.write;
+        const t = tally.get(outcome) ?? { n: 0, read: 0, write: 0 };
+        tally.set(outcome, { n: t.n + 1, read: t.read + r, write: t.write + w });
+        read += r;
+        write += w;
+      }
       return {
-        read: (store.capacity.read - before.read) / items.length,
-        write: (store.capacity.write - before.write) / items.length,
-        seconds: (performance.now() - started) / 1000,
-        outcomes: Object.entries(outcomes)
-          .sort((a, b) => b[1] - a[1])
-          .map(([k, v]) => `${k} ${v}`)
+        read: read / items.length,
+        write: write / items.length,
+        outcomes: [...tally]
+          .sort((a, b) => b[1].n - a[1].n)
+          .map(
+            ([k, t]) => `${k} ${t.n} (RRU ${(t.read / t.n).toFixed(2)}, WRU ${(t.write / t.n).toFixed(2)})`,
+          )
           .join(', '),
       };
     };
@@ -178,7 +185,6 @@ export async function main(): Promise<void> {
         loadSeconds,
         fresh: freshUnits,
         repeat: repeatUnits,
-        freshPerSecond: fresh.length / freshUnits.seconds,
       });
       console.log(
         `  at ${profilesAtSize} profiles (${recordsAtSize} records, loaded in ${Math.round(loadSeconds)} s): new RRU ${freshUnits.read.toFixed(2)} WRU ${freshUnits.write.toFixed(2)}, repeat RRU ${repeatUnits.read.toFixed(2)} WRU ${repeatUnits.write.toFixed(2)}` +
@@ -188,7 +194,7 @@ export async function main(): Promise<void> {
 
     const f = (x: number) => x.toFixed(2).padStart(6);
     console.log(
-      `\n${'profiles'.padStart(9)} ${'records'.padStart(8)} ${'load s'.padStart(7)} | new RRU    WRU | repeat RRU    WRU | mix RRU    WRU  $/M events | new rec/s`,
+      `\n${'profiles'.padStart(9)} ${'records'.padStart(8)} ${'load s'.padStart(7)} | new RRU    WRU | repeat RRU    WRU | mix RRU    WRU  $/M events`,
     );
     for (const r of rows) {
       const mix = {
@@ -201,7 +207,7 @@ export async function main(): Promise<void> {
         busEventsPerEvent: 1,
       });
       console.log(
-        `${String(r.profiles).padStart(9)} ${String(r.records).padStart(8)} ${String(Math.round(r.loadSeconds)).padStart(7)} |  ${f(r.fresh.read)} ${f(r.fresh.write)} |     ${f(r.repeat.read)} ${f(r.repeat.write)} |  ${f(mix.readPerEvent)} ${f(mix.writePerEvent)} ${f(cost.total).padStart(10)} | ${r.freshPerSecond.toFixed(0).padStart(9)}`,
+        `${String(r.profiles).padStart(9)} ${String(r.records).padStart(8)} ${String(Math.round(r.loadSeconds)).padStart(7)} |  ${f(r.fresh.read)} ${f(r.fresh.write)} |     ${f(r.repeat.read)} ${f(r.repeat.write)} |  ${f(mix.readPerEvent)} ${f(mix.writePerEvent)} ${f(cost.total).padStart(10)}`,
       );
     }
     console.log(
