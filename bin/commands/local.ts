@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { isReadMethod } from '../../lambdas/adapters/odoo/odoo-gateway.js';
+import { MAX_DROPOUT_CONCENTRATION } from '../../lambdas/core/analytics/bgnbd.js';
 import { CHANNEL_SOURCE_PREFIX, InternalSource } from '../../lambdas/core/contracts/names.js';
 import { costPerMillionEvents, IDENTITY_CONSUMER_LAMBDA } from '../../lambdas/core/identity/pricing.js';
 import type { ChannelEventLine } from '../../local/channel-client.js';
@@ -173,8 +174,13 @@ async function runLocal(options: LocalOptions): Promise<boolean> {
   if (fit instanceof Error) console.log(`  analytics fit      failed: ${fit.message}`);
   else {
     const { r, alpha, a, b } = fit.bgnbd;
+    // At the cap, a and b only say that every customer shares one dropout probability: print that instead.
+    const dropout =
+      a + b >= MAX_DROPOUT_CONCENTRATION * 0.999
+        ? `dropout p=${(a / (a + b)).toFixed(3)} after each purchase, the same for all`
+        : `a=${a.toFixed(3)} b=${b.toFixed(3)}`;
     console.log(
-      `  analytics fit      ${fit.customers} customers; BG/NBD r=${r.toFixed(3)} alpha=${alpha.toFixed(2)} a=${a.toFixed(3)} b=${b.toFixed(3)}; ${fit.rescore?.written ?? 0} profiles rescored`,
+      `  analytics fit      ${fit.customers} customers; BG/NBD r=${r.toFixed(3)} alpha=${alpha.toFixed(2)} ${dropout}; ${fit.rescore?.written ?? 0} profiles rescored`,
     );
   }
   console.log(`\nReport: ${report}`);
