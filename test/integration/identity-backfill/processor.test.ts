@@ -5,13 +5,11 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoIdentityStore } from '../../../lambdas/adapters/dynamodb/identity-store.js';
-import type { OutgoingEvent } from '../../../lambdas/core/contracts/envelope.js';
 import { ChannelEventType, channelSource } from '../../../lambdas/core/contracts/names.js';
 import { identityConfig } from '../../../lambdas/core/identity/config.js';
 import { parseCsvObjects } from '../../../lambdas/core/identity/csv.js';
 import { attributesFromRow, parseColumnMap } from '../../../lambdas/core/identity/evaluation.js';
 import { rootOf } from '../../../lambdas/core/identity/resolve.js';
-import type { EventPublisher, PublishOutcome } from '../../../lambdas/core/ports.js';
 import { systemClock } from '../../../lambdas/core/ports.js';
 import { createIdentityHandler } from '../../../lambdas/identity/handler.js';
 import {
@@ -20,14 +18,7 @@ import {
   createIdentityBackfillHandler,
 } from '../../../lambdas/identity-backfill/handler.js';
 import { type LocalDynamo, startLocalDynamo } from '../../../local/dynamodb.js';
-
-class CollectingPublisher implements EventPublisher {
-  readonly events: OutgoingEvent[] = [];
-  async publish(events: readonly OutgoingEvent[]): Promise<readonly PublishOutcome[]> {
-    this.events.push(...events);
-    return events.map((_, i) => ({ ok: true, busEventId: `bus-${this.events.length + i}` }));
-  }
-}
+import { CollectingPublisher } from '../../support/publisher.js';
 
 const context = {
   functionName: 'tessera-identity-backfill',

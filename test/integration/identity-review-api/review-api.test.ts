@@ -4,30 +4,19 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoIdentityStore } from '../../../lambdas/adapters/dynamodb/identity-store.js';
 import { DynamoIdentityReviewQueue } from '../../../lambdas/adapters/dynamodb/review-queue.js';
-import type { OutgoingEvent } from '../../../lambdas/core/contracts/envelope.js';
 import { ChannelEventType, channelSource, InternalEventType } from '../../../lambdas/core/contracts/names.js';
 import { identityConfig } from '../../../lambdas/core/identity/config.js';
 import { rootOf } from '../../../lambdas/core/identity/resolve.js';
 import { eraseCustomer } from '../../../lambdas/core/identity/split.js';
-import type { EventPublisher, PublishOutcome } from '../../../lambdas/core/ports.js';
 import { createIdentityHandler } from '../../../lambdas/identity/handler.js';
 import { createIdentityReviewApiHandler } from '../../../lambdas/identity-review-api/handler.js';
 import { createIdentityReviewService } from '../../../lambdas/identity-review-api/review-service.js';
 import { TableLayouts } from '../../../lib/shared/tables.js';
 import { createTable, type LocalDynamo, startLocalDynamo } from '../../../local/dynamodb.js';
 import { identityReviewRoutes, type LocalApiServer, startApiServer } from '../../../local/http/api-server.js';
+import { CollectingPublisher } from '../../support/publisher.js';
 
 /** A bus that can be told to refuse events, to show a failed announcement is not lost. */
-class TestBus implements EventPublisher {
-  readonly events: OutgoingEvent[] = [];
-  failing = false;
-  async publish(events: readonly OutgoingEvent[]): Promise<readonly PublishOutcome[]> {
-    if (this.failing) return events.map(() => ({ ok: false, errorCode: 'Throttled', errorMessage: 'test' }));
-    this.events.push(...events);
-    return events.map((_, i) => ({ ok: true, busEventId: `bus-${this.events.length + i}` }));
-  }
-}
-
 const clock = { now: () => new Date('2026-03-02T00:00:00Z') };
 const silent = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
 const context = {
@@ -86,7 +75,7 @@ async function setup(pairs = 1) {
     `${TableLayouts.customers.name}-review-${++tables}`,
   );
   const store = new DynamoIdentityStore(dynamo.doc, table);
-  const bus = new TestBus();
+  const bus = new CollectingPublisher();
   const config = identityConfig();
   const resolve = createIdentityHandler({
     identity: store,

@@ -3,7 +3,6 @@
  * decision names the erased records, while a decided review of two other people stays as it was.
  */
 import { describe, expect, it } from 'vitest';
-import type { OutgoingEvent } from '../../../lambdas/core/contracts/envelope.js';
 import { identityConfig } from '../../../lambdas/core/identity/config.js';
 import {
   InMemoryIdentityReviewQueue,
@@ -14,19 +13,11 @@ import type { IdentityAttributes } from '../../../lambdas/core/identity/normalis
 import { resolveIdentity } from '../../../lambdas/core/identity/resolve.js';
 import { eraseCustomer } from '../../../lambdas/core/identity/split.js';
 import type { IdentityReviewQueue, ReviewItem } from '../../../lambdas/core/identity/store.js';
-import type { EventPublisher, PublishOutcome } from '../../../lambdas/core/ports.js';
 import { createIdentityReviewService } from '../../../lambdas/identity-review-api/review-service.js';
+import { CollectingPublisher } from '../../support/publisher.js';
 
 const config = identityConfig();
 const clock = { now: () => new Date('2026-03-02T00:00:00Z') };
-
-class TestBus implements EventPublisher {
-  readonly events: OutgoingEvent[] = [];
-  async publish(events: readonly OutgoingEvent[]): Promise<readonly PublishOutcome[]> {
-    this.events.push(...events);
-    return events.map((_, i) => ({ ok: true, busEventId: `bus-${this.events.length + i}` }));
-  }
-}
 
 // One person each, seen by two systems with two loyalty cards: never merged alone, queued for a person.
 const margaret = {
@@ -59,7 +50,7 @@ async function setup(wrap: (queue: IdentityReviewQueue) => IdentityReviewQueue =
     queue: wrap(queue),
     identity: store,
     profiles,
-    publisher: new TestBus(),
+    publisher: new CollectingPublisher(),
     config,
     clock,
   });

@@ -1,20 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { OutgoingEvent } from '../../../lambdas/core/contracts/envelope.js';
 import { ChannelEventType, channelSource, InternalEventType } from '../../../lambdas/core/contracts/names.js';
 import { identityConfig } from '../../../lambdas/core/identity/config.js';
 import { InMemoryIdentityStore, InMemoryProfileStore } from '../../../lambdas/core/identity/memory-store.js';
-import type { EventPublisher, PublishOutcome } from '../../../lambdas/core/ports.js';
 import { createIdentityHandler } from '../../../lambdas/identity/handler.js';
-
-class CollectingPublisher implements EventPublisher {
-  readonly events: OutgoingEvent[] = [];
-  async publish(events: readonly OutgoingEvent[]): Promise<readonly PublishOutcome[]> {
-    this.events.push(...events);
-    return events.map((_, i) => ({ ok: true, busEventId: `bus-${this.events.length + i}` }));
-  }
-}
+import { CollectingPublisher } from '../../support/publisher.js';
 
 const context = {
   functionName: 'identity',
