@@ -9,7 +9,10 @@ import type { Clock, EventPublisher } from '../lambdas/core/ports.js';
 import { createProfileAnalyticsHook } from '../lambdas/identity/analytics-hook.js';
 import { createIdentityHandler } from '../lambdas/identity/handler.js';
 import { createIdentityReviewApiHandler } from '../lambdas/identity-review-api/handler.js';
-import { createIdentityReviewService } from '../lambdas/identity-review-api/review-service.js';
+import {
+  createIdentityReviewService,
+  type IdentityReviewService,
+} from '../lambdas/identity-review-api/review-service.js';
 import type { ConsumerId } from '../lib/shared/routing.js';
 import type { LocalDynamo } from './dynamodb.js';
 import type { EventTarget } from './event-bus/bus.js';
@@ -76,20 +79,22 @@ export function createLocalConsumers(ctx: LocalContext): {
  * over the same customers table, bus and identity settings (its own store instance, as its own Lambda has).
  */
 export function createLocalIdentityReviewApi(ctx: LocalContext): ApiHandler {
-  const store = new DynamoIdentityStore(ctx.dynamo.doc, ctx.dynamo.tables.customers);
   const logger = ctx.logger('tessera-identity-review');
+  return createIdentityReviewApiHandler({ review: createLocalIdentityReviewService(ctx, logger), logger });
+}
+
+/** The review use case over the local state: the API's, and `tessera identity decide`'s. */
+export function createLocalIdentityReviewService(ctx: LocalContext, logger: Logger): IdentityReviewService {
+  const store = new DynamoIdentityStore(ctx.dynamo.doc, ctx.dynamo.tables.customers);
   // Only its merge is used: folding aggregates needs no fitted model.
   const analytics = createProfileAnalyticsHook({ models: () => undefined, kpi: kpiConfig(), logger });
-  return createIdentityReviewApiHandler({
-    review: createIdentityReviewService({
-      queue: new DynamoIdentityReviewQueue(ctx.dynamo.doc, ctx.dynamo.tables.customers),
-      identity: store,
-      profiles: store,
-      publisher: ctx.publisher,
-      config: localIdentityConfig(),
-      clock: ctx.clock,
-      mergeAggregates: (survivor, absorbed) => analytics.merge(survivor, absorbed),
-    }),
-    logger,
+  return createIdentityReviewService({
+    queue: new DynamoIdentityReviewQueue(ctx.dynamo.doc, ctx.dynamo.tables.customers),
+    identity: store,
+    profiles: store,
+    publisher: ctx.publisher,
+    config: localIdentityConfig(),
+    clock: ctx.clock,
+    mergeAggregates: (survivor, absorbed) => analytics.merge(survivor, absorbed),
   });
 }

@@ -6,7 +6,6 @@ import type { Context, EventBridgeEvent } from 'aws-lambda';
 import type { Command } from 'commander';
 import { DynamoIdentityStore } from '../../lambdas/adapters/dynamodb/identity-store.js';
 import { DynamoIdentityReviewQueue, reviewIdOf } from '../../lambdas/adapters/dynamodb/review-queue.js';
-import { kpiConfig } from '../../lambdas/core/analytics/kpi.js';
 import type { OutgoingEvent } from '../../lambdas/core/contracts/envelope.js';
 import { ChannelEventType, channelSource } from '../../lambdas/core/contracts/names.js';
 import { DEFAULT_IDENTITY_CONFIG, identityConfig } from '../../lambdas/core/identity/config.js';
@@ -25,16 +24,12 @@ import {
   eraseCustomer,
   splitRecord,
 } from '../../lambdas/core/identity/split.js';
-import { ERASED_RECORD_KEY } from '../../lambdas/core/identity/store.js';
+import { ERASED_RECORD_KEY, IdentityReviewError } from '../../lambdas/core/identity/store.js';
 import { parseModelParameters, trainModel } from '../../lambdas/core/identity/train.js';
 import type { EventPublisher, PublishOutcome } from '../../lambdas/core/ports.js';
 import { systemClock } from '../../lambdas/core/ports.js';
-import { createProfileAnalyticsHook } from '../../lambdas/identity/analytics-hook.js';
 import { createIdentityHandler, identityRecord } from '../../lambdas/identity/handler.js';
-import {
-  createIdentityReviewService,
-  IdentityReviewError,
-} from '../../lambdas/identity-review-api/review-service.js';
+import { createLocalIdentityReviewService } from '../../local/composition.js';
 import { startLocalDynamo } from '../../local/dynamodb.js';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { acquireStateLock, LocalStateInUseError, localStatePaths } from '../../local/state.js';
@@ -313,6 +308,9 @@ async function withLocalIdentity<T>(
   }
 }
 
+/** Loggers for what the CLI composes: it prints its own results, the use cases' logs would only repeat them. */
+const silentLogger = (serviceName: string) => new Logger({ serviceName, logLevel: 'SILENT' });
+
 export function registerIdentityCommands(program: Command): void {
   program
     .command('eval-identity')
@@ -574,19 +572,14 @@ export function registerIdentityCommands(program: Command): void {
     .action(async (reviewId: string, verdict: string, options: { stateDir: string; reviewer: string }) => {
       if (verdict !== 'accept' && verdict !== 'reject')
         throw new Error(`verdict must be accept or reject, not ${verdict}`);
-      await withLocalIdentity(options.stateDir, 'decide', async ({ runtime, store }) => {
-        // The review API's use case, so that the CLI decides as the API does: exactly once, audited, the
-        // absorbed profile folded into the survivor and CustomersMerged kept in its outbox until published.
-        const analytics = createProfileAnalyticsHook({ models: () => undefined, kpi: kpiConfig() });
-        const review = createIdentityReviewService({
-          queue: new DynamoIdentityReviewQueue(runtime.dynamo.doc, runtime.dynamo.tables.customers),
-          identity: store,
-          profiles: store,
-          publisher: runtime.publisher,
-          config: DEFAULT_IDENTITY_CONFIG,
-          clock: systemClock,
-          mergeAggregates: (survivor, absorbed) => analytics.merge(survivor, absorbed),
-        });
+      await withLocalIdentity(options.stateDir, 'decide', async ({ runtime }) => {
+        // The review API's use case, composed as the local API composes it, so that the CLI decides as the
+        // API does: exactly once, audited, the absorbed profile folded into the survivor and CustomersMerged
+        // kept in its outbox until published.
+        const review = createLocalIdentityReviewService(
+          { dynamo: runtime.dynamo, publisher: runtime.publisher, clock: systemClock, logger: silentLogger },
+          silentLogger('tessera-identity-review'),
+        );
         // `identity review` shows the queue's item keys; the API shows them base64url-encoded.
         const id = reviewId.includes('#') ? reviewIdOf(reviewId) : reviewId;
         try {

@@ -4,8 +4,9 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { z } from 'zod';
 import { jsonResponse, parseJsonBody, problemResponse } from '../adapters/http/api-gateway.js';
+import { IdentityReviewError } from '../core/identity/store.js';
 import { describeIssues } from '../core/validation.js';
-import { IdentityReviewError, type IdentityReviewService } from './review-service.js';
+import type { IdentityReviewService } from './review-service.js';
 
 const Decision = z.strictObject({
   verdict: z.enum(['accept', 'reject']),

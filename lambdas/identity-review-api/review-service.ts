@@ -23,15 +23,6 @@ import type { Clock, EventPublisher } from '../core/ports.js';
 import { foldMergedProfile } from '../identity/merge-fold.js';
 import { outboxKey, outboxOf, publishOutbox } from '../identity/outbox.js';
 
-// The queue's port lives in core beside the graph, because erasure (core) must reach the decisions too.
-export {
-  IdentityReviewError,
-  type IdentityReviewQueue,
-  type QueuedReview,
-  type ReviewDecisionRecord,
-  type Verdict,
-} from '../core/identity/store.js';
-
 export interface IdentityReviewDependencies {
   readonly queue: IdentityReviewQueue;
   readonly identity: IdentityStore;
@@ -219,7 +210,7 @@ export function createIdentityReviewService(deps: IdentityReviewDependencies) {
         claimedAt: now.toISOString(),
         ...plan,
       };
-      if (!(await deps.queue.claim(claim, existing))) {
+      if (!(await deps.queue.claim(review, claim, existing))) {
         throw new IdentityReviewError(
           'conflict',
           `identity review ${reviewId} was decided by another request`,

@@ -27,6 +27,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -584,22 +585,17 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
 
   private async querySortPrefix(pk: string, prefix: string, consistent = false): Promise<string[]> {
     const keys: string[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
-          ExpressionAttributeValues: prefix ? { ':pk': pk, ':p': prefix } : { ':pk': pk },
-          ProjectionExpression: 'sk',
-          ...(consistent ? { ConsistentRead: true, ReturnConsumedCapacity: TOTAL } : {}),
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      if (consistent) this.capacity.add(out.ConsumedCapacity, 'read');
-      for (const i of out.Items ?? []) keys.push((i.sk as string).slice(prefix.length));
-      start = out.LastEvaluatedKey;
-    } while (start);
+    const input = {
+      TableName: this.tableName,
+      KeyConditionExpression: prefix ? 'pk = :pk AND begins_with(sk, :p)' : 'pk = :pk',
+      ExpressionAttributeValues: prefix ? { ':pk': pk, ':p': prefix } : { ':pk': pk },
+      ProjectionExpression: 'sk',
+      ...(consistent ? { ConsistentRead: true, ReturnConsumedCapacity: TOTAL } : {}),
+    };
+    for await (const page of paginateQuery({ client: this.doc }, input)) {
+      if (consistent) this.capacity.add(page.ConsumedCapacity, 'read');
+      for (const i of page.Items ?? []) keys.push((i.sk as string).slice(prefix.length));
+    }
     return keys;
   }
 

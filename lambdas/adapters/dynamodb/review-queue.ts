@@ -24,6 +24,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  paginateQuery,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
@@ -162,8 +163,12 @@ export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
    * decided, the item leaves the queue, and the index is how an erasure still finds its decision. Written
    * here rather than when the resolver queues the item, because people decide few of the matches queued.
    */
-  async claim(decision: ReviewDecisionRecord, previous?: ReviewDecisionRecord): Promise<boolean> {
-    if (previous === undefined) await this.index(decision.reviewId);
+  async claim(
+    review: QueuedReview,
+    decision: ReviewDecisionRecord,
+    previous?: ReviewDecisionRecord,
+  ): Promise<boolean> {
+    if (previous === undefined) await this.index(review);
     try {
       await this.doc.send(
         new PutCommand({
@@ -221,12 +226,10 @@ export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
     ]);
   }
 
-  /** Index entries for a queued item's two records; none when the item is gone (erased meanwhile). */
-  private async index(reviewId: string): Promise<void> {
-    const waiting = await this.get(reviewId);
-    if (waiting === undefined) return;
-    const sk = itemKeyOfItem(waiting);
-    const names = [waiting.recordKey, waiting.candidateRecordKey];
+  /** Index entries for a queued item's two records (dropClaim removes them if the item was erased meanwhile). */
+  private async index(review: QueuedReview): Promise<void> {
+    const sk = itemKeyOfItem(review);
+    const names = [review.recordKey, review.candidateRecordKey];
     await this.batchWrite(
       [...new Set(names)].map((recordKey) => ({
         PutRequest: { Item: { pk: indexPk(recordKey), sk, names } },
@@ -242,22 +245,17 @@ export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
 
   private async queryAll(pk: string): Promise<Record<string, unknown>[]> {
     const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.doc.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': pk },
-          ConsistentRead: true,
-          ReturnConsumedCapacity: 'TOTAL',
-          ...(start ? { ExclusiveStartKey: start } : {}),
-        }),
-      );
-      this.capacity?.add(out.ConsumedCapacity, 'read');
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start !== undefined);
+    const input = {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+      ReturnConsumedCapacity: 'TOTAL' as const,
+    };
+    for await (const page of paginateQuery({ client: this.doc }, input)) {
+      this.capacity?.add(page.ConsumedCapacity, 'read');
+      items.push(...(page.Items ?? []));
+    }
     return items;
   }
 

@@ -335,17 +335,19 @@ export class InMemoryIdentityReviewQueue implements IdentityReviewQueue {
     return this.store.reviewDecisions.get(reviewId)?.decision;
   }
 
-  async claim(decision: ReviewDecisionRecord, previous?: ReviewDecisionRecord): Promise<boolean> {
+  async claim(
+    review: QueuedReview,
+    decision: ReviewDecisionRecord,
+    previous?: ReviewDecisionRecord,
+  ): Promise<boolean> {
     const stored = this.store.reviewDecisions.get(decision.reviewId)?.decision;
     const free = previous
       ? stored?.claimedAt === previous.claimedAt && stored.status === previous.status
       : stored === undefined;
     if (!free) return false;
-    // Like the DynamoDB queue, a claim written after its item was erased is found by no record key: the
-    // review use case checks for that after claiming and drops the claim.
-    const item = this.find(decision.reviewId);
+    // A claim written after its item was erased is dropped by the review use case, which checks for that.
     this.store.reviewDecisions.set(decision.reviewId, {
-      names: item ? [item.recordKey, item.candidateRecordKey] : [],
+      names: [review.recordKey, review.candidateRecordKey],
       decision,
     });
     return true;

@@ -114,10 +114,15 @@ export interface IdentityReviewQueue {
   get(reviewId: string): Promise<QueuedReview | undefined>;
   getDecision(reviewId: string): Promise<ReviewDecisionRecord | undefined>;
   /**
-   * Writes the claim when there is no decision yet, or when the stored one is still exactly `previous` (a
-   * failed or abandoned claim taken over); false when another request got there first.
+   * Writes the claim on `review` (as the caller read it) when there is no decision yet, or when the stored
+   * one is still exactly `previous` (a failed or abandoned claim taken over); false when another request
+   * got there first.
    */
-  claim(decision: ReviewDecisionRecord, previous?: ReviewDecisionRecord): Promise<boolean>;
+  claim(
+    review: QueuedReview,
+    decision: ReviewDecisionRecord,
+    previous?: ReviewDecisionRecord,
+  ): Promise<boolean>;
   /**
    * Replaces the stored decision (status changes of the request that holds the claim). Fails when the
    * claim is gone: an erasure removed it, and writing it back would bring the erased record keys back.

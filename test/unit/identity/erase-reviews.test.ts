@@ -114,9 +114,9 @@ describe('erasing a person whose records were in the review queue', () => {
     let erase = async () => {};
     const { store, queue, review, margaretId, reviewOf } = await setup((inner) => ({
       ...bind(inner),
-      claim: async (decision, previous) => {
+      claim: async (review, decision, previous) => {
         await erase();
-        return inner.claim(decision, previous);
+        return inner.claim(review, decision, previous);
       },
     }));
     const pair = await reviewOf('loyalty#M');
@@ -164,7 +164,7 @@ function bind(queue: IdentityReviewQueue): IdentityReviewQueue {
     list: (limit, cursor) => queue.list(limit, cursor),
     get: (id) => queue.get(id),
     getDecision: (id) => queue.getDecision(id),
-    claim: (decision, previous) => queue.claim(decision, previous),
+    claim: (review, decision, previous) => queue.claim(review, decision, previous),
     record: (decision) => queue.record(decision),
     remove: (id) => queue.remove(id),
     dropClaim: (review) => queue.dropClaim(review),
