@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import dynalite from 'dynalite';
 
 closeFinishedIterators();
+cacheTableDescriptions();
 
 const path = process.argv[2] || undefined;
 const server = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -46,4 +47,48 @@ function closeFinishedIterators() {
       };
     }
   }
+}
+
+/**
+ * dynalite reads the table's description from LevelDB on every request, a native round trip on its busiest
+ * thread: at the demo's load local DynamoDB, not the handlers, is what limits throughput. The descriptions
+ * change only through CreateTable, UpdateTable and DeleteTable, which write them through the same table
+ * store: those writes drop the cached copy, and a read that overlapped a write does not cache what it read.
+ * Each read still gets its own parsed copy, as from LevelDB, so a caller that changes it changes nothing here.
+ */
+function cacheTableDescriptions() {
+  const requireFromDynalite = createRequire(createRequire(import.meta.url).resolve('dynalite'));
+  const stores = requireFromDynalite('./db');
+  const createStore = stores.create;
+  stores.create = (options) => {
+    const store = createStore(options);
+    const { tableDb } = store;
+    const { get, put, del } = tableDb;
+    const cached = new Map();
+    let writes = 0;
+    const invalidating =
+      (write) =>
+      (key, ...args) => {
+        writes += 1;
+        cached.delete(key);
+        const callback = args.pop();
+        write(key, ...args, (...results) => {
+          writes += 1;
+          cached.delete(key);
+          callback(...results);
+        });
+      };
+    tableDb.put = invalidating(put);
+    tableDb.del = invalidating(del);
+    tableDb.get = (key, callback) => {
+      const hit = cached.get(key);
+      if (hit !== undefined) return process.nextTick(callback, null, JSON.parse(hit));
+      const writesBefore = writes;
+      get(key, (error, table) => {
+        if (!error && table && writes === writesBefore) cached.set(key, JSON.stringify(table));
+        callback(error, table);
+      });
+    };
+    return store;
+  };
 }

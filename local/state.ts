@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseSourceKeys } from '../lambdas/adapters/secrets/source-keys.js';
 import { SIGNING_CHANNEL_SOURCES } from '../lambdas/core/contracts/common.js';
@@ -30,8 +30,21 @@ export function localStatePaths(root: string): LocalStatePaths {
   };
 }
 
+const LOCK_FILE = 'runtime.lock';
+
+/**
+ * Empties the state folder (`--fresh`), under its lock: wiping the folder of a runtime that is still running
+ * would delete its database under it. Fails with LocalStateInUseError then, and changes nothing.
+ */
 export async function resetLocalState(root: string): Promise<void> {
-  await rm(root, { recursive: true, force: true });
+  const release = await acquireStateLock(root);
+  try {
+    for (const entry of await readdir(root)) {
+      if (entry !== LOCK_FILE) await rm(join(root, entry), { recursive: true, force: true });
+    }
+  } finally {
+    await release();
+  }
 }
 
 /**
@@ -79,7 +92,7 @@ export function ephemeralSecrets(): LocalSecrets {
  */
 export async function acquireStateLock(root: string): Promise<() => Promise<void>> {
   await mkdir(root, { recursive: true });
-  const lockFile = join(root, 'runtime.lock');
+  const lockFile = join(root, LOCK_FILE);
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       await writeFile(lockFile, String(process.pid), { flag: 'wx' });

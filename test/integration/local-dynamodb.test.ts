@@ -1,7 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  ResourceNotFoundException,
+  waitUntilTableExists,
+  waitUntilTableNotExists,
+} from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalDynamo, startLocalDynamo } from '../../local/dynamodb.js';
 
@@ -68,4 +75,39 @@ describe('local DynamoDB (dynalite)', () => {
     const grown = (await residentMb(pid)) - before;
     expect(grown).toBeLessThan(60);
   }, 120_000);
+
+  // The server keeps table descriptions in memory (dynalite-server.mjs): a table changed under the same name
+  // must be served as it is now, not as first read.
+  it('serves a table deleted and created again under its new key schema', async () => {
+    // Prepare: a table keyed by pk alone, read once so that its description is held
+    const TableName = 'tessera-scratch-schema';
+    const waiter = { client: dynamo.client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 };
+    const create = async (keys: readonly string[]) => {
+      await dynamo.client.send(
+        new CreateTableCommand({
+          TableName,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: keys.map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
+          KeySchema: keys.map((AttributeName, i) => ({ AttributeName, KeyType: i === 0 ? 'HASH' : 'RANGE' })),
+        }),
+      );
+      await waitUntilTableExists(waiter, { TableName });
+    };
+    await create(['pk']);
+    await dynamo.doc.send(new PutCommand({ TableName, Item: { pk: 'a' } }));
+    await dynamo.doc.send(new GetCommand({ TableName, Key: { pk: 'a' } }));
+    // Act
+    await dynamo.client.send(new DeleteTableCommand({ TableName }));
+    await waitUntilTableNotExists(waiter, { TableName });
+    const afterDelete = dynamo.doc.send(new GetCommand({ TableName, Key: { pk: 'a' } }));
+    await expect(afterDelete).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await create(['pk', 'sk']);
+    // Assess: the new schema asks for the sort key
+    await expect(dynamo.doc.send(new PutCommand({ TableName, Item: { pk: 'a' } }))).rejects.toThrow(
+      /missing the key sk/i,
+    );
+    await dynamo.doc.send(new PutCommand({ TableName, Item: { pk: 'a', sk: 'b' } }));
+    const read = await dynamo.doc.send(new GetCommand({ TableName, Key: { pk: 'a', sk: 'b' } }));
+    expect(read.Item).toEqual({ pk: 'a', sk: 'b' });
+  });
 });
