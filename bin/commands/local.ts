@@ -36,12 +36,12 @@ interface LocalOptions {
 }
 
 /**
- * The default demo finishes in about two minutes on an idle 2-core machine (117 s; 1,000 customers take 80 s,
- * 2,000 take 156 s). The pipeline is bound by CPU near 150 events/s there: the SDK's per-call cost in the
- * identity worker, and dynalite's on-disk store (in memory it is about 12% faster, but state would not
- * survive a restart).
+ * The default demo: 2,000 customers finish in 140 s on an idle 2-core machine (1,500 take 109 s, 1,000 take
+ * 77 s). Local DynamoDB bounds it: dynalite serves about 2,000 simple requests a second there and a Query
+ * in half that (bench/local-dynamodb.bench.ts), and each customer costs about 90 requests. The handlers
+ * leave the cores partly idle: more consumer workers or more events in flight do not go faster.
  */
-const DEFAULT_DEMO_CUSTOMERS = 1500;
+const DEFAULT_DEMO_CUSTOMERS = 2000;
 
 export const positiveInt = (name: string) => (value: string) => {
   const n = Number(value);

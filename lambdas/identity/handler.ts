@@ -187,7 +187,10 @@ export function createIdentityHandler(deps: IdentityHandlerDependencies) {
     const eventKey = `${senderOf(event.source)}#${detail.eventId}`;
     const record = identityRecord(event.source, detail);
     // Resolution is idempotent: a redelivered event takes the fast path ("known") and changes nothing.
-    const resolution = await resolveIdentity(record, deps.identity, deps.config, { clock: deps.clock });
+    const resolution = await resolveIdentity(record, deps.identity, deps.config, {
+      clock: deps.clock,
+      profileNext: true,
+    });
     if (resolution.customerId === undefined) {
       const reason = resolution.reason ?? 'not resolved';
       // Kept: the bus archive holds the event, and the log says why (without PII).

@@ -49,6 +49,8 @@ export interface ResolverDeps {
   readonly newCustomerId?: () => string;
   /** How long to wait for a concurrently resolving candidate to be assigned before failing for a retry. */
   readonly pendingWaitMs?: number;
+  /** The caller reads the resolved profile next (see IdentityStore.getCustomer). */
+  readonly profileNext?: boolean;
 }
 
 let lastIdMs = 0;
@@ -150,7 +152,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 class PassCache {
   private readonly nodes = new Map<string, Promise<CustomerNode | undefined>>();
   constructor(private readonly store: IdentityStore) {}
-  getCustomer(id: string): Promise<CustomerNode | undefined> {
+  /** A resolving pass reads no profile, so it never asks for one ahead (IdentityStore.getCustomer). */
+  getCustomer(id: string, _options?: { readonly profileNext?: boolean }): Promise<CustomerNode | undefined> {
     let node = this.nodes.get(id);
     if (node === undefined) {
       node = this.store.getCustomer(id);
@@ -163,10 +166,14 @@ class PassCache {
   }
 }
 
-export async function rootOf(store: IdentityStore | PassCache, customerId: string): Promise<CustomerNode> {
+export async function rootOf(
+  store: IdentityStore | PassCache,
+  customerId: string,
+  options?: { readonly profileNext?: boolean },
+): Promise<CustomerNode> {
   let id = customerId;
   for (let hops = 0; hops < 64; hops++) {
-    const node = await store.getCustomer(id);
+    const node = await store.getCustomer(id, options);
     if (node === undefined) throw new Error(`profile ${id} is referenced but does not exist`);
     if (node.mergedInto === undefined) return node;
     id = node.mergedInto;
@@ -263,7 +270,8 @@ export async function resolveIdentity(
         { record: existing, blockKeys: blockingKeys(existing.attributes) },
       );
     }
-    const root = await rootOf(store, existing.customerId);
+    // The path most events take: the profile read that follows can share this read of the node.
+    const root = await rootOf(store, existing.customerId, { profileNext: deps.profileNext === true });
     return {
       outcome: 'known',
       customerId: root.customerId,

@@ -176,7 +176,14 @@ export interface IdentityStore {
    */
   recordsInBlocks(blockKeys: readonly string[]): Promise<string[]>;
   termFrequencies(attributes: NormalisedAttributes): Promise<TermFrequencies>;
-  getCustomer(customerId: string): Promise<CustomerNode | undefined>;
+  /**
+   * With `profileNext`, the caller reads this profile's CustomerProfile next (the identity consumer updates
+   * it after resolving): an implementation that keeps the two together may read both in one round trip.
+   */
+  getCustomer(
+    customerId: string,
+    options?: { readonly profileNext?: boolean },
+  ): Promise<CustomerNode | undefined>;
   /** Creates a profile node with its initial summary if absent (idempotent). */
   createCustomer(node: CustomerNode): Promise<void>;
   /** Adds a record to a profile (membership, and its summary unless already counted), idempotent per record key. */
