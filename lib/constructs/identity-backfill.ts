@@ -161,18 +161,18 @@ export class IdentityBackfill extends Construct {
         resource.endsWith(`/${BACKFILL_INPUT_PREFIX}*`) || resource.endsWith(`/${BACKFILL_RESULTS_PREFIX}*`),
       'Objects under one prefix of the documents bucket: backfill/input/* (files to load, read by the ItemReader) and backfill/results/* (written by the ResultWriter, whose object names Step Functions chooses per map run).',
     );
-    Validations.of(role).acknowledge(
-      {
-        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stateMachineName}/*]`,
-        reason:
-          "The Distributed Map's child executions of this one state machine: their names are generated per map run, so they can only be named by this state machine's execution prefix.",
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason:
-          'X-Ray PutTraceSegments / PutTelemetryRecords and CloudWatch Logs log-delivery actions for the traced, logged state machine support no resource-level permissions.',
-      },
+    // Matched on the ARN as synthesised: with a region and account from the CLI's profile its partition and
+    // region are plain text, without them tokens.
+    acknowledgeWildcardResources(
+      role,
+      (resource) => resource.endsWith(`:execution:${stateMachineName}/*`),
+      "The Distributed Map's child executions of this one state machine: their names are generated per map run, so they can only be named by this state machine's execution prefix.",
     );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray PutTraceSegments / PutTelemetryRecords and CloudWatch Logs log-delivery actions for the traced, logged state machine support no resource-level permissions.',
+    });
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-SF1',
       reason:
