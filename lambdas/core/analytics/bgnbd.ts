@@ -69,9 +69,24 @@ export function probabilityAlive(p: BgNbdParams, c: CustomerRfm): number {
   return 1 / (1 + Math.exp(logOdds));
 }
 
+/**
+ * The expectations below divide by a - 1 while the rest of their formula tends to 0 with it: at a = 1 they
+ * are 0/0 although the function is smooth there. Near 1, the mean of the two sides a step away is its value
+ * to about eight digits.
+ */
+function continuousAtAOne(p: BgNbdParams, expectation: (q: BgNbdParams) => number): number {
+  if (Math.abs(p.a - 1) >= 1e-6) return expectation(p);
+  const step = 1e-4;
+  return (expectation({ ...p, a: 1 - step }) + expectation({ ...p, a: 1 + step })) / 2;
+}
+
 /** E[Y(t) | x, t_x, T]: expected repeat purchases in the next t weeks for this customer. */
 export function expectedPurchases(p: BgNbdParams, c: CustomerRfm, t: number): number {
   if (t <= 0) return 0;
+  return continuousAtAOne(p, (q) => expectedPurchasesOf(q, c, t));
+}
+
+function expectedPurchasesOf(p: BgNbdParams, c: CustomerRfm, t: number): number {
   const { r, alpha, a, b } = p;
   const z = t / (alpha + c.T + t);
   const h = hyp2f1(r + c.x, b + c.x, a + b + c.x - 1, z);
@@ -90,9 +105,10 @@ export function expectedPurchases(p: BgNbdParams, c: CustomerRfm, t: number): nu
 /** E[X(t)]: expected repeat purchases of a new customer in their first t weeks. */
 export function expectedPurchasesNewCustomer(p: BgNbdParams, t: number): number {
   if (t <= 0) return 0;
-  const { r, alpha, a, b } = p;
-  const h = hyp2f1(r, b, a + b - 1, t / (alpha + t));
-  return ((a + b - 1) / (a - 1)) * (1 - Math.exp(r * (Math.log(alpha) - Math.log(alpha + t))) * h);
+  return continuousAtAOne(p, ({ r, alpha, a, b }) => {
+    const h = hyp2f1(r, b, a + b - 1, t / (alpha + t));
+    return ((a + b - 1) / (a - 1)) * (1 - Math.exp(r * (Math.log(alpha) - Math.log(alpha + t))) * h);
+  });
 }
 
 export interface FittedBgNbd extends BgNbdParams {

@@ -178,4 +178,23 @@ describe('shrinkage prior strength', () => {
     expect(prior.alpha / (prior.alpha + prior.beta)).toBeCloseTo(0.25, 2);
     expect(shrunkRate(prior, 12, 12)).toBeGreaterThan(0.5);
   });
+
+  it('gives finite expectations at a = 1, where the formulas divide by a - 1, between their neighbours', () => {
+    // Prepare: a fit can land on a = 1 exactly; either side of it the expectations are well defined.
+    const at = (a: number) => ({ ...PUBLISHED_BGNBD, a });
+    const customer = { x: 3, tx: 20, T: 38 };
+    for (const t of [10, 39]) {
+      // Act
+      const below = [expectedPurchases(at(0.999), customer, t), expectedPurchasesNewCustomer(at(0.999), t)];
+      const exact = [expectedPurchases(at(1), customer, t), expectedPurchasesNewCustomer(at(1), t)];
+      const above = [expectedPurchases(at(1.001), customer, t), expectedPurchasesNewCustomer(at(1.001), t)];
+      // Assess
+      exact.forEach((value, i) => {
+        expect(Number.isFinite(value)).toBe(true);
+        const [low, high] = [below[i] as number, above[i] as number].sort((x, y) => x - y);
+        expect(value).toBeGreaterThanOrEqual(low as number);
+        expect(value).toBeLessThanOrEqual(high as number);
+      });
+    }
+  });
 });
