@@ -33,6 +33,7 @@ import { createLocalIdentityReviewService } from '../../local/composition.js';
 import { startLocalDynamo } from '../../local/dynamodb.js';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { acquireStateLock, LocalStateInUseError, localStatePaths } from '../../local/state.js';
+import { positiveInt } from './options.js';
 
 /** Lambda settings the cost figure assumes for the identity consumer (1 GB as in lib/constructs/identity.ts; printed with the result). */
 const COST_ASSUMPTIONS = { lambdaMemoryGb: 1, lambdaMsPerEvent: 60 } as const;
@@ -596,14 +597,19 @@ export function registerIdentityCommands(program: Command): void {
     .command('review')
     .description('List possible matches waiting for a person')
     .option('--state-dir <dir>', 'local state directory', '.tessera')
-    .option('--limit <n>', 'how many', '50')
-    .action(async (options: { stateDir: string; limit: string }) => {
+    .option('--limit <n>', 'how many', positiveInt('--limit', 1), 50)
+    .action(async (options: { stateDir: string; limit: number }) => {
       const { dynamo, reviews } = await openLocalStore(options.stateDir);
       try {
-        for (const item of (await reviews.list(Number(options.limit))).items) {
+        const page = await reviews.list(options.limit);
+        if (page.items.length === 0) console.log('No possible matches are waiting for a person.');
+        for (const item of page.items) {
           console.log(
             `${item.reviewId}\n    ${item.recordKey} ~ ${item.candidateRecordKey}  ${item.customerId} / ${item.candidateCustomerId}  weight ${item.evidence.total}  ${item.reason}`,
           );
+        }
+        if (page.nextCursor !== undefined) {
+          console.log(`(the oldest ${page.items.length}; more are waiting: raise --limit)`);
         }
       } finally {
         await dynamo.close();

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { isReadMethod } from '../../lambdas/adapters/odoo/odoo-gateway.js';
 import { MAX_DROPOUT_CONCENTRATION } from '../../lambdas/core/analytics/bgnbd.js';
 import { CHANNEL_SOURCE_PREFIX, InternalSource } from '../../lambdas/core/contracts/names.js';
@@ -16,6 +16,7 @@ import { ProgressBar } from '../../local/progress.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 import { type SettleResult, settle } from '../../local/settle.js';
 import { resetLocalState } from '../../local/state.js';
+import { positiveInt } from './options.js';
 
 interface LocalOptions {
   once: boolean;
@@ -42,12 +43,6 @@ interface LocalOptions {
  * leave the cores partly idle: more consumer workers or more events in flight do not go faster.
  */
 const DEFAULT_DEMO_CUSTOMERS = 2000;
-
-export const positiveInt = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a whole number`);
-  return n;
-};
 
 export function registerLocalCommands(program: Command): void {
   program

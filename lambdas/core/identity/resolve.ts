@@ -450,7 +450,8 @@ export async function resolveIdentity(
     await mergeWith(await rootOf(cache, candidate.customerId), link);
   }
 
-  // The strongest few possible matches go to review, unless they already share the profile.
+  // The strongest few possible matches go to review, unless they already share the profile. A person
+  // decides whether two profiles are one, so a profile gets one item per record: its strongest candidate.
   reviewCandidates.sort((x, y) => y.evidence.total - x.evidence.total);
   const toReview = reviewCandidates.slice(0, MAX_REVIEWS_PER_RECORD);
   const reviewRecords = await store.getRecords(toReview.map((link) => link.entry.recordKey));
@@ -460,6 +461,7 @@ export async function resolveIdentity(
     if (candidateId === undefined) continue;
     const root = await rootOf(cache, candidateId);
     if (root.customerId === mine.customerId) continue;
+    if (reviews.some((queued) => queued.candidateCustomerId === root.customerId)) continue;
     const item: ReviewItem = {
       recordKey: input.recordKey,
       candidateRecordKey: link.entry.recordKey,

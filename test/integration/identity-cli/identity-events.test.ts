@@ -151,6 +151,10 @@ describe('tessera identity split, decide and erase on the local state', () => {
     // Assess: the erasure took the review and its decision with Ann's records.
     await expect(decideAgain).rejects.toThrow(/no identity review/);
     expect(identityAnnouncements()).toHaveLength(before);
+    expect(await tessera('review')).toBe('No possible matches are waiting for a person.');
+    await expect(tessera('review', '--limit', '0')).rejects.toThrow(
+      /--limit must be a whole number of at least 1/,
+    );
   }, 120_000);
 
   it('tells the user to stop `tessera local` while it holds the state, and changes nothing', async () => {

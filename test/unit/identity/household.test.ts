@@ -74,6 +74,31 @@ describe('people who share a home', () => {
     expect(second.customerId).not.toBe(first.customerId);
     expect(second.reviews.map((r) => r.reason)).toEqual([expect.stringContaining('names and place only')]);
   });
+
+  it('asks a person once per profile: a possible match with two records of one profile is one item', async () => {
+    // Prepare: one Priya Begum of Cardiff, known from her web account and her loyalty card
+    const store = new InMemoryIdentityStore();
+    const priya = {
+      givenName: 'Priya',
+      familyName: 'Begum',
+      city: 'Cardiff',
+      email: 'priya_begum@gmail.com',
+    };
+    const web = await resolveIdentity(record(priya), store, config);
+    const card = await resolveIdentity(record({ ...priya, postcode: 'CF10 1AA' }), store, config);
+    expect(card.customerId).toBe(web.customerId);
+    // Act: a namesake in the same town, with only a phone
+    const namesake = await resolveIdentity(
+      record({ givenName: 'Priya', familyName: 'Begum', city: 'Cardiff', phone: '07555 185526' }),
+      store,
+      config,
+    );
+    // Assess: both records are possible matches; the person sees the profile once
+    expect(namesake.customerId).not.toBe(web.customerId);
+    expect(namesake.candidatesCompared).toBe(2);
+    expect(namesake.reviews.map((r) => r.candidateCustomerId)).toEqual([web.customerId]);
+    expect(store.reviews).toHaveLength(1);
+  });
 });
 
 describe('namesakes', () => {
