@@ -609,7 +609,7 @@ export function registerIdentityCommands(program: Command): void {
           );
         }
         if (page.nextCursor !== undefined) {
-          console.log(`(the oldest ${page.items.length}; more are waiting: raise --limit)`);
+          console.log(`(the oldest ${page.items.length}; more may be waiting: raise --limit)`);
         }
       } finally {
         await dynamo.close();

@@ -5,8 +5,9 @@ export function possibleMatch(recordKey: string, candidateRecordKey: string): Re
   return {
     recordKey,
     candidateRecordKey,
-    customerId: 'c-a',
-    candidateCustomerId: 'c-b',
+    // A profile per record: the queue keeps one item per pair of profiles.
+    customerId: `c-${recordKey}`,
+    candidateCustomerId: `c-${candidateRecordKey}`,
     reason: 'possible match',
     evidence: { total: 8, comparisons: [], swappedNames: false, protections: [] },
     createdAt: '2025-01-02T00:00:00Z',

@@ -497,7 +497,7 @@ export class DynamoIdentityStore implements IdentityStore, ProfileStore {
     });
   }
 
-  addReview(item: ReviewItem): Promise<void> {
+  addReview(item: ReviewItem): Promise<boolean> {
     return this.reviews.add(item);
   }
 

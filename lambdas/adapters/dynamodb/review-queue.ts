@@ -7,12 +7,13 @@
  *   REVIEW                 <item key>  possible match waiting for a person (JSON of the ReviewItem)
  *   REVIEWED#<item key>    DECISION    verdict, reviewer, status (claimed | failed | done), merge plan
  *   REVIEWS#<record key>   <item key>  index: a possible match a person took up, under each of its records
+ *   REVIEWPAIR#<id>#<id>   PAIR        guard: the item key queued for this pair of profiles (one per pair)
  *
  * The item key is `<createdAt>#<record key>#<candidate record key>`, so the queue lists oldest first. A
  * decision is kept under its own partition, so that listing the queue never reads decisions. The index is
  * how an erasure finds a person's decisions without reading every decision ever taken (a decided item has
  * left the REVIEW partition; record keys hold '#', so an item key cannot be split back into them). It is
- * written when a person first claims an item: the resolver's write of a possible match stays one write.
+ * written when a person first claims an item, not when the resolver queues it: people decide few of them.
  *
  * The API's review id is the item key in base64url: record keys hold '#' and source ids, which a URL path
  * parameter would otherwise have to escape.
@@ -41,6 +42,10 @@ const REVIEW_PK = 'REVIEW';
 const DECISION_SK = 'DECISION';
 const decisionPk = (itemKey: string) => `REVIEWED#${itemKey}`;
 const indexPk = (recordKey: string) => `REVIEWS#${recordKey}`;
+const PAIR_SK = 'PAIR';
+/** Tessera ids hold no '#'. The guard's item key names two records: an erasure deletes it with the item. */
+const pairPk = (customerId: string, otherId: string) =>
+  `REVIEWPAIR#${[customerId, otherId].sort().join('#')}`;
 const itemKeyOfItem = (item: ReviewItem) => `${item.createdAt}#${item.recordKey}#${item.candidateRecordKey}`;
 
 export const reviewIdOf = (itemKey: string): string => Buffer.from(itemKey, 'utf8').toString('base64url');
@@ -66,38 +71,110 @@ export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
     private readonly capacity?: CapacitySink,
   ) {}
 
-  /** Queues a possible match: one write, on the resolver's path. */
-  async add(item: ReviewItem): Promise<void> {
+  /**
+   * Queues a possible match unless its two profiles already have an item, waiting or decided (false then):
+   * two writes on the resolver's path, the pair's guard and the item.
+   */
+  async add(item: ReviewItem): Promise<boolean> {
+    const itemKey = itemKeyOfItem(item);
+    if (!(await this.holdPair(item, itemKey))) return false;
     const out = await this.doc.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: REVIEW_PK, sk: itemKeyOfItem(item), item: JSON.stringify(item) },
+        Item: { pk: REVIEW_PK, sk: itemKey, item: JSON.stringify(item) },
         ReturnConsumedCapacity: 'TOTAL',
       }),
     );
     this.capacity?.add(out.ConsumedCapacity, 'write');
+    return true;
   }
 
   /**
-   * Right to erasure: every item naming one of these records, waiting or decided, its decision, and the
-   * index entries of both its records. The index entries go last, so an erasure that stops half-way is
-   * finished by running it again.
+   * Takes the pair's guard for `itemKey`. A guard held by another item stays held while that item waits or
+   * has a decision; one whose item is gone (erased) or was never written (its pass stopped between the two
+   * writes, and the redelivery names a new item) is taken over, so no possible match is lost.
+   */
+  private async holdPair(item: ReviewItem, itemKey: string): Promise<boolean> {
+    const key = { pk: pairPk(item.customerId, item.candidateCustomerId), sk: PAIR_SK };
+    if (await this.putGuard({ ...key, itemKey }, { ConditionExpression: 'attribute_not_exists(pk)' })) {
+      return true;
+    }
+    const guard = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: key,
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    this.capacity?.add(guard.ConsumedCapacity, 'read');
+    const held = guard.Item?.itemKey as string | undefined;
+    if (held === itemKey) return true; // this item's own pass, repeated
+    if (held === undefined) return false;
+    const [waiting, decided] = await Promise.all([
+      this.doc.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: REVIEW_PK, sk: held }, ConsistentRead: true }),
+      ),
+      this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: decisionPk(held), sk: DECISION_SK },
+          ConsistentRead: true,
+        }),
+      ),
+    ]);
+    if (waiting.Item !== undefined || decided.Item !== undefined) return false;
+    return this.putGuard(
+      { ...key, itemKey },
+      { ConditionExpression: 'itemKey = :held', ExpressionAttributeValues: { ':held': held } },
+    );
+  }
+
+  private async putGuard(
+    guard: Record<string, unknown>,
+    condition: { ConditionExpression: string; ExpressionAttributeValues?: Record<string, unknown> },
+  ): Promise<boolean> {
+    try {
+      const out = await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: guard,
+          ...condition,
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
+      );
+      this.capacity?.add(out.ConsumedCapacity, 'write');
+      return true;
+    } catch (e) {
+      if (isConditionFailure(e)) return false;
+      throw e;
+    }
+  }
+
+  /**
+   * Right to erasure: every item naming one of these records, waiting or decided, its decision, the guard of
+   * its pair of profiles while it holds that item (the guard names the item, so the records), and the index
+   * entries of both its records. The index entries go last, so an erasure that stops half-way is finished
+   * by running it again.
    */
   async removeReviewsOf(recordKeys: readonly string[]): Promise<void> {
     const erased = new Set(recordKeys);
     if (erased.size === 0) return;
-    const doomed = new Map<string, readonly string[]>();
+    const doomed = new Map<string, { names: readonly string[]; pair?: string }>();
     // Waiting items are found in the queue itself (an erasure is rare; the queue is read once)...
     for (const entry of await this.queryAll(REVIEW_PK)) {
       const item = JSON.parse(entry.item as string) as ReviewItem;
       const names = [item.recordKey, item.candidateRecordKey];
-      if (names.some((name) => erased.has(name))) doomed.set(entry.sk as string, names);
+      if (names.some((name) => erased.has(name))) {
+        doomed.set(entry.sk as string, { names, pair: pairPk(item.customerId, item.candidateCustomerId) });
+      }
     }
     // ...decided ones through the index their first claim wrote.
     for (const recordKey of erased) {
       for (const entry of await this.queryAll(indexPk(recordKey))) {
         const names = Array.isArray(entry.names) ? (entry.names as string[]) : [recordKey];
-        doomed.set(entry.sk as string, names);
+        const pair = typeof entry.pair === 'string' ? entry.pair : undefined;
+        doomed.set(entry.sk as string, { names, ...(pair ? { pair } : {}) });
       }
     }
     if (doomed.size === 0) return;
@@ -108,9 +185,30 @@ export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
         del({ pk: decisionPk(sk), sk: DECISION_SK }),
       ]),
     );
+    for (const [sk, { pair }] of doomed) {
+      if (pair !== undefined) await this.releasePair(pair, sk);
+    }
     await this.batchWrite(
-      [...doomed].flatMap(([sk, names]) => [...new Set(names)].map((name) => del({ pk: indexPk(name), sk }))),
+      [...doomed].flatMap(([sk, { names }]) =>
+        [...new Set(names)].map((name) => del({ pk: indexPk(name), sk })),
+      ),
     );
+  }
+
+  /** Deletes a pair's guard if it still holds this item (another item may have taken it over). */
+  private async releasePair(pair: string, itemKey: string): Promise<void> {
+    try {
+      await this.doc.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: pair, sk: PAIR_SK },
+          ConditionExpression: 'itemKey = :item',
+          ExpressionAttributeValues: { ':item': itemKey },
+        }),
+      );
+    } catch (e) {
+      if (!isConditionFailure(e)) throw e;
+    }
   }
 
   async list(limit: number, cursor?: string): Promise<{ items: QueuedReview[]; nextCursor?: string }> {
@@ -226,13 +324,17 @@ export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
     ]);
   }
 
-  /** Index entries for a queued item's two records (dropClaim removes them if the item was erased meanwhile). */
+  /**
+   * Index entries for a queued item's two records (dropClaim removes them if the item was erased meanwhile),
+   * with the guard of its pair of profiles, which an erasure must also find once the item has left the queue.
+   */
   private async index(review: QueuedReview): Promise<void> {
     const sk = itemKeyOfItem(review);
     const names = [review.recordKey, review.candidateRecordKey];
+    const pair = pairPk(review.customerId, review.candidateCustomerId);
     await this.batchWrite(
       [...new Set(names)].map((recordKey) => ({
-        PutRequest: { Item: { pk: indexPk(recordKey), sk, names } },
+        PutRequest: { Item: { pk: indexPk(recordKey), sk, names, pair } },
       })),
     );
   }

@@ -30,6 +30,11 @@ export class InMemoryIdentityStore implements IdentityStore {
     string,
     { readonly names: readonly string[]; readonly decision: ReviewDecisionRecord }
   >();
+  /** The item queued for each pair of profiles (as DynamoIdentityReviewQueue keeps them). */
+  private readonly reviewPairs = new Map<
+    string,
+    { readonly key: string; readonly names: readonly string[] }
+  >();
   private readonly givenCounts = new Map<string, number>();
   private readonly familyCounts = new Map<string, number>();
   private total = 0;
@@ -209,14 +214,25 @@ export class InMemoryIdentityStore implements IdentityStore {
     this.records.set(recordKey, left.length > 0 ? { ...rest, pendingMerges: left } : rest);
   }
 
-  async addReview(item: ReviewItem): Promise<void> {
+  async addReview(item: ReviewItem): Promise<boolean> {
+    const pair = [item.customerId, item.candidateCustomerId].sort().join(' ');
+    const held = this.reviewPairs.get(pair);
+    const heldLives =
+      held !== undefined &&
+      (this.reviews.some((r) => reviewKeyOf(r) === held.key) || this.reviewDecisions.has(held.key));
+    if (heldLives) return false;
+    this.reviewPairs.set(pair, { key: reviewKeyOf(item), names: [item.recordKey, item.candidateRecordKey] });
     this.reviews.push(item);
+    return true;
   }
 
   async removeReviewsOf(recordKeys: readonly string[]): Promise<void> {
     const gone = new Set(recordKeys);
     const kept = this.reviews.filter((r) => !gone.has(r.recordKey) && !gone.has(r.candidateRecordKey));
     this.reviews.splice(0, this.reviews.length, ...kept);
+    for (const [pair, { names }] of this.reviewPairs) {
+      if (names.some((name) => gone.has(name))) this.reviewPairs.delete(pair);
+    }
     for (const [key, { names }] of this.reviewDecisions) {
       if (names.some((name) => gone.has(name))) this.reviewDecisions.delete(key);
     }

@@ -324,6 +324,8 @@ export async function resolveIdentity(
   const tf = entries.length > 0 ? await store.termFrequencies(attributes) : undefined;
   const links: Link[] = [];
   const reviews: ReviewItem[] = [];
+  /** Candidate profiles offered to review in this pass, whether the store queued the item or had one. */
+  const reviewedProfiles = new Set<string>();
   const reviewCandidates: Link[] = [];
   let best: Link | undefined;
   const dedupFree = config.duplicateFreeSources.includes(input.source);
@@ -409,8 +411,8 @@ export async function resolveIdentity(
           evidence: link.evidence,
           createdAt: now.toISOString(),
         };
-        await store.addReview(item);
-        reviews.push(item);
+        reviewedProfiles.add(other.customerId);
+        if (await store.addReview(item)) reviews.push(item);
         return;
       }
       const [survivor, absorbed] =
@@ -451,7 +453,8 @@ export async function resolveIdentity(
   }
 
   // The strongest few possible matches go to review, unless they already share the profile. A person
-  // decides whether two profiles are one, so a profile gets one item per record: its strongest candidate.
+  // decides whether two profiles are one: a profile is offered once per pass (its strongest candidate),
+  // and the store keeps one item per pair of profiles across passes.
   reviewCandidates.sort((x, y) => y.evidence.total - x.evidence.total);
   const toReview = reviewCandidates.slice(0, MAX_REVIEWS_PER_RECORD);
   const reviewRecords = await store.getRecords(toReview.map((link) => link.entry.recordKey));
@@ -461,7 +464,8 @@ export async function resolveIdentity(
     if (candidateId === undefined) continue;
     const root = await rootOf(cache, candidateId);
     if (root.customerId === mine.customerId) continue;
-    if (reviews.some((queued) => queued.candidateCustomerId === root.customerId)) continue;
+    if (reviewedProfiles.has(root.customerId)) continue;
+    reviewedProfiles.add(root.customerId);
     const item: ReviewItem = {
       recordKey: input.recordKey,
       candidateRecordKey: link.entry.recordKey,
@@ -476,8 +480,7 @@ export async function resolveIdentity(
       evidence: link.evidence,
       createdAt: now.toISOString(),
     };
-    await store.addReview(item);
-    reviews.push(item);
+    if (await store.addReview(item)) reviews.push(item);
   }
 
   const final = mine;

@@ -213,8 +213,12 @@ export interface IdentityStore {
   notePendingMerge(recordKey: string, mergedId: string): Promise<void>;
   /** The consumer has handed these merges over: forget them, idempotent. */
   clearPendingMerges(recordKey: string, mergedIds: readonly string[]): Promise<void>;
-  /** Queues a possible match for a person (see IdentityReviewQueue), idempotent per item. */
-  addReview(item: ReviewItem): Promise<void>;
+  /**
+   * Queues a possible match for a person (see IdentityReviewQueue), idempotent per item. A person decides
+   * whether two profiles are one, so there is one item per pair of profiles: false, and nothing queued, when
+   * an item for the same two profiles waits or was decided already.
+   */
+  addReview(item: ReviewItem): Promise<boolean>;
   /**
    * Right to erasure: removes every possible match that names any of these records, on either side,
    * whether it still waits or was decided, together with its decision (verdict, reviewer, merge plan):

@@ -99,6 +99,26 @@ describe('people who share a home', () => {
     expect(namesake.reviews.map((r) => r.candidateCustomerId)).toEqual([web.customerId]);
     expect(store.reviews).toHaveLength(1);
   });
+
+  it('asks a person once per pair of profiles, however many of their records meet', async () => {
+    // Prepare: Priya, and a namesake in her town whose phone record waits for review against her
+    const store = new InMemoryIdentityStore();
+    const priya = { givenName: 'Priya', familyName: 'Begum', city: 'Cardiff' };
+    const web = await resolveIdentity(record({ ...priya, email: 'priya_begum@gmail.com' }), store, config);
+    const till = await resolveIdentity(record({ ...priya, phone: '07555 185526' }), store, config);
+    expect(till.reviews).toHaveLength(1);
+    // Act: the namesake's loyalty card, linked to her phone record, meets Priya's profile again
+    const card = await resolveIdentity(
+      record({ ...priya, phone: '07555 185526', loyaltyId: 'LOY-88' }),
+      store,
+      config,
+    );
+    // Assess
+    expect(card.customerId).toBe(till.customerId);
+    expect(card.customerId).not.toBe(web.customerId);
+    expect(card.reviews).toEqual([]);
+    expect(store.reviews).toHaveLength(1);
+  });
 });
 
 describe('namesakes', () => {
