@@ -1,7 +1,7 @@
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoIdentityReviewQueue } from '../../../lambdas/adapters/dynamodb/review-queue.js';
-import type { ReviewItem } from '../../../lambdas/core/identity/store.js';
+import type { QueuedReview, ReviewItem } from '../../../lambdas/core/identity/store.js';
 import { TableLayouts } from '../../../lib/shared/tables.js';
 import { createTable, type LocalDynamo, startLocalDynamo } from '../../../local/dynamodb.js';
 
@@ -36,6 +36,23 @@ function match(recordKey: string, candidateRecordKey: string, createdAt: string)
   };
 }
 
+/** A person's reject, as the review API records it: the claim (which indexes the item), then out of the queue. */
+async function rejectAndDequeue(
+  queue: DynamoIdentityReviewQueue,
+  review: QueuedReview,
+  at: string,
+): Promise<void> {
+  await queue.claim(review, {
+    reviewId: review.reviewId,
+    verdict: 'reject',
+    reviewer: 'agnieszka@retailer.example',
+    status: 'done',
+    claimedAt: at,
+    decidedAt: at,
+  });
+  await queue.remove(review.reviewId);
+}
+
 async function itemsNaming(table: string, recordKey: string): Promise<string[]> {
   const out = await dynamo.doc.send(new ScanCommand({ TableName: table }));
   return (out.Items ?? []).map((i) => JSON.stringify(i)).filter((text) => text.includes(recordKey));
@@ -55,15 +72,7 @@ describe('the review queue on DynamoDB, one item per pair of profiles', () => {
     });
     const [waiting] = (await queue.list(10)).items;
     if (waiting === undefined) throw new Error('nothing queued');
-    await queue.claim(waiting, {
-      reviewId: waiting.reviewId,
-      verdict: 'reject',
-      reviewer: 'agnieszka@retailer.example',
-      status: 'done',
-      claimedAt: '2026-11-04T09:00:00.000Z',
-      decidedAt: '2026-11-04T09:00:00.000Z',
-    });
-    await queue.remove(waiting.reviewId);
+    await rejectAndDequeue(queue, waiting, '2026-11-04T09:00:00.000Z');
     const afterDecision = await queue.add(match('crm#C-1', 'web#W-1', '2026-11-05T10:00:00.000Z'));
     // Assess
     expect([first, again, reversed, afterDecision]).toEqual([true, false, false, false]);
@@ -97,14 +106,7 @@ describe('the review queue on DynamoDB, one item per pair of profiles', () => {
     await queue.add(match('pos#P-1', 'web#W-1', '2026-11-01T10:00:00.000Z'));
     const [waiting] = (await queue.list(10)).items;
     if (waiting === undefined) throw new Error('nothing queued');
-    await queue.claim(waiting, {
-      reviewId: waiting.reviewId,
-      verdict: 'reject',
-      reviewer: 'agnieszka@retailer.example',
-      status: 'done',
-      claimedAt: '2026-11-02T09:00:00.000Z',
-    });
-    await queue.remove(waiting.reviewId);
+    await rejectAndDequeue(queue, waiting, '2026-11-02T09:00:00.000Z');
     // Act
     await queue.removeReviewsOf(['pos#P-1']);
     const queuedAgain = await queue.add(match('loyalty#L-1', 'web#W-1', '2026-11-03T10:00:00.000Z'));
