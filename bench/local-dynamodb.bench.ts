@@ -1,14 +1,12 @@
 /**
  * How many requests a second local DynamoDB (dynalite on disk, as `tessera local` runs it) serves on this
- * machine, per kind of request the identity consumer makes. This is what bounds the local demo: each demo
- * customer costs about 90 DynamoDB requests (a new record about 15, a known one 3, and the ingest
- * ledger one per event), so the demo's processing phase runs at about this rate.
+ * machine, per kind of request the identity consumer makes. This is what bounds the local demo: its
+ * processing phase runs at about this rate.
  *
  *   npm run bench -- local-dynamodb
  *
- * The load comes from two worker threads, 8 requests in flight each, so that the client's own cost (about
- * 0.4 ms of CPU per request in the SDK) does not hide the server's limit; the server's CPU is read from
- * /proc (Linux).
+ * The load comes from two worker threads, 8 requests in flight each, so that the client's own cost (the
+ * SDK's, per request) does not hide the server's limit; the server's CPU is read from /proc (Linux).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -33,7 +33,7 @@ import { createLocalIdentityReviewService } from '../../local/composition.js';
 import { startLocalDynamo } from '../../local/dynamodb.js';
 import type { LocalRuntime } from '../../local/runtime.js';
 import { acquireStateLock, LocalStateInUseError, localStatePaths } from '../../local/state.js';
-import { positiveInt } from './options.js';
+import { wholeNumber } from './options.js';
 
 /** Lambda settings the cost figure assumes for the identity consumer (1 GB as in lib/constructs/identity.ts; printed with the result). */
 const COST_ASSUMPTIONS = { lambdaMemoryGb: 1, lambdaMsPerEvent: 60 } as const;
@@ -597,7 +597,7 @@ export function registerIdentityCommands(program: Command): void {
     .command('review')
     .description('List possible matches waiting for a person')
     .option('--state-dir <dir>', 'local state directory', '.tessera')
-    .option('--limit <n>', 'how many', positiveInt('--limit', 1), 50)
+    .option('--limit <n>', 'how many', wholeNumber('--limit', 1), 50)
     .action(async (options: { stateDir: string; limit: number }) => {
       const { dynamo, reviews } = await openLocalStore(options.stateDir);
       try {

@@ -16,7 +16,7 @@ import { ProgressBar } from '../../local/progress.js';
 import { type LocalRuntime, startLocalRuntime } from '../../local/runtime.js';
 import { type SettleResult, settle } from '../../local/settle.js';
 import { resetLocalState } from '../../local/state.js';
-import { positiveInt } from './options.js';
+import { wholeNumber } from './options.js';
 
 interface LocalOptions {
   once: boolean;
@@ -39,8 +39,8 @@ interface LocalOptions {
 /**
  * The default demo: 2,000 customers finish in 140 s on an idle 2-core machine (1,500 take 109 s, 1,000 take
  * 77 s). Local DynamoDB bounds it: dynalite serves about 2,000 simple requests a second there and a Query
- * in half that (bench/local-dynamodb.bench.ts), and each customer costs about 90 requests. The handlers
- * leave the cores partly idle: more consumer workers or more events in flight do not go faster.
+ * in half that (bench/local-dynamodb.bench.ts). The handlers leave the cores partly idle: more consumer
+ * workers or more events in flight do not go faster.
  */
 const DEFAULT_DEMO_CUSTOMERS = 2000;
 
@@ -62,11 +62,11 @@ export function registerLocalCommands(program: Command): void {
     .option(
       '--customers <n>',
       'size of the demo retailer',
-      positiveInt('--customers'),
+      wholeNumber('--customers'),
       DEFAULT_DEMO_CUSTOMERS,
     )
-    .option('--seed <n>', 'seed of the demo retailer', positiveInt('--seed'), 42)
-    .option('--port <n>', 'port of the local API (0 picks a free one)', positiveInt('--port'), 4010)
+    .option('--seed <n>', 'seed of the demo retailer', wholeNumber('--seed'), 42)
+    .option('--port <n>', 'port of the local API (0 picks a free one)', wholeNumber('--port'), 4010)
     .option('--state-dir <dir>', 'where local state is kept', '.tessera')
     .option('--fresh', 'start from empty state (deletes the state folder first)', false)
     .option('--in-memory', 'keep nothing on disk', false)
@@ -86,7 +86,7 @@ export function registerLocalCommands(program: Command): void {
     .option(
       '--documents <n>',
       'return forms and claim letters of the demo to read (each as PDF and PNG)',
-      positiveInt('--documents'),
+      wholeNumber('--documents'),
       2,
     )
     .action(async (options: LocalOptions) => {

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from 'commander';
  * Parses a whole-number option for commander, naming the option when the value is not one. `min` is 0 unless
  * given: `--port 0` picks a free port.
  */
-export const positiveInt =
+export const wholeNumber =
   (name: string, min = 0) =>
   (value: string): number => {
     const n = Number(value);

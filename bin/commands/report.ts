@@ -15,14 +15,15 @@ import {
   readProfilesFile,
   writeReport,
 } from '../../local/report/index.js';
+import { wholeNumber } from './options.js';
 
 interface ReportCommandOptions {
-  windowDays: string;
+  windowDays: number;
   json?: boolean;
   out: string;
   profiles?: string;
   demo?: boolean;
-  customers: string;
+  customers: number;
   seed: string;
   models?: string;
   interventions?: string;
@@ -31,12 +32,6 @@ interface ReportCommandOptions {
   interventionsFromState?: InterventionOutcome[];
   asOf?: string;
   currency?: string;
-}
-
-function positiveInt(value: string, option: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${option} must be a positive integer, got ${value}`);
-  return n;
 }
 
 function parseDate(value: string, option: string): Date {
@@ -64,14 +59,19 @@ export function registerReportCommands(program: Command): void {
       'read profiles, the stored fit and intervention outcomes from the local state (.tessera)',
     )
     .option('--state-dir <dir>', 'local state folder (with --local)', '.tessera')
-    .option('--customers <n>', 'demo: number of people', '2000')
+    .option('--customers <n>', 'demo: number of people', wholeNumber('--customers', 1), 2000)
     .option('--seed <n>', 'demo: simulator seed', '42')
     .option(
       '--models <file>',
       'fitted parameters (tessera analytics fit --out); profiles without scores are scored with them',
     )
     .option('--interventions <file>', 'JSONL of intervention outcome records: adds the interventions section')
-    .option('--window-days <n>', 'interventions: follow-up window after the trigger', '90')
+    .option(
+      '--window-days <n>',
+      'interventions: follow-up window after the trigger',
+      wholeNumber('--window-days', 1),
+      90,
+    )
     .option(
       '--as-of <date>',
       'date the figures are evaluated at (default: today; the end of the simulated period with --demo)',
@@ -83,7 +83,7 @@ export function registerReportCommands(program: Command): void {
         throw new Error(`unknown report view "${view}": the only view is "interventions"`);
       if ([options.profiles, options.demo, options.local].filter(Boolean).length !== 1)
         throw new Error('give exactly one of --profiles FILE, --demo or --local');
-      const windowDays = positiveInt(options.windowDays, '--window-days');
+      const windowDays = options.windowDays;
       let profiles: AsyncIterable<ReportProfile> | Iterable<ReportProfile>;
       let models: FittedModels | undefined = options.models
         ? await readModelsFile(options.models)
@@ -91,7 +91,7 @@ export function registerReportCommands(program: Command): void {
       let asOf = options.asOf ? parseDate(options.asOf, '--as-of') : undefined;
       let dataSource: string;
       if (options.demo) {
-        const customers = positiveInt(options.customers, '--customers');
+        const customers = options.customers;
         const seed = Number(options.seed);
         if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${options.seed}`);
         const demo = await demoReportInput({ customers, seed });

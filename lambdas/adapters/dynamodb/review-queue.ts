@@ -99,31 +99,14 @@ export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
     if (await this.putGuard({ ...key, itemKey }, { ConditionExpression: 'attribute_not_exists(pk)' })) {
       return true;
     }
-    const guard = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: key,
-        ConsistentRead: true,
-        ReturnConsumedCapacity: 'TOTAL',
-      }),
-    );
-    this.capacity?.add(guard.ConsumedCapacity, 'read');
-    const held = guard.Item?.itemKey as string | undefined;
+    const held = (await this.read(key))?.itemKey as string | undefined;
     if (held === itemKey) return true; // this item's own pass, repeated
     if (held === undefined) return false;
     const [waiting, decided] = await Promise.all([
-      this.doc.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: REVIEW_PK, sk: held }, ConsistentRead: true }),
-      ),
-      this.doc.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: decisionPk(held), sk: DECISION_SK },
-          ConsistentRead: true,
-        }),
-      ),
+      this.read({ pk: REVIEW_PK, sk: held }),
+      this.read({ pk: decisionPk(held), sk: DECISION_SK }),
     ]);
-    if (waiting.Item !== undefined || decided.Item !== undefined) return false;
+    if (waiting !== undefined || decided !== undefined) return false;
     return this.putGuard(
       { ...key, itemKey },
       { ConditionExpression: 'itemKey = :held', ExpressionAttributeValues: { ':held': held } },
@@ -235,25 +218,17 @@ export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
   async get(reviewId: string): Promise<QueuedReview | undefined> {
     const sk = itemKeyOf(reviewId);
     if (sk === undefined) return undefined;
-    const out = await this.doc.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: REVIEW_PK, sk }, ConsistentRead: true }),
-    );
-    return out.Item ? toQueued(out.Item) : undefined;
+    const item = await this.read({ pk: REVIEW_PK, sk });
+    return item ? toQueued(item) : undefined;
   }
 
   async getDecision(reviewId: string): Promise<ReviewDecisionRecord | undefined> {
     const sk = itemKeyOf(reviewId);
     if (sk === undefined) return undefined;
-    const out = await this.doc.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: decisionPk(sk), sk: DECISION_SK },
-        ConsistentRead: true,
-      }),
-    );
-    if (out.Item === undefined) return undefined;
-    const { pk: _pk, sk: _sk, ...decision } = out.Item;
-    return decision as ReviewDecisionRecord;
+    const item = await this.read({ pk: decisionPk(sk), sk: DECISION_SK });
+    if (item === undefined) return undefined;
+    const { pk: _pk, sk: _sk, ...decision } = item;
+    return decision as unknown as ReviewDecisionRecord;
   }
 
   /**
@@ -343,6 +318,20 @@ export class DynamoIdentityReviewQueue implements IdentityReviewQueue {
     const sk = itemKeyOf(decision.reviewId);
     if (sk === undefined) throw new Error(`review id ${decision.reviewId} is not one this queue gave`);
     return { ...decision, pk: decisionPk(sk), sk: DECISION_SK };
+  }
+
+  /** One item, strongly consistent, its read units counted. */
+  private async read(key: Key): Promise<Record<string, unknown> | undefined> {
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: key,
+        ConsistentRead: true,
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+    this.capacity?.add(out.ConsumedCapacity, 'read');
+    return out.Item;
   }
 
   private async queryAll(pk: string): Promise<Record<string, unknown>[]> {

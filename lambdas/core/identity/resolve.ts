@@ -152,8 +152,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 class PassCache {
   private readonly nodes = new Map<string, Promise<CustomerNode | undefined>>();
   constructor(private readonly store: IdentityStore) {}
-  /** A resolving pass reads no profile, so it never asks for one ahead (IdentityStore.getCustomer). */
-  getCustomer(id: string, _options?: { readonly profileNext?: boolean }): Promise<CustomerNode | undefined> {
+  getCustomer(id: string): Promise<CustomerNode | undefined> {
     let node = this.nodes.get(id);
     if (node === undefined) {
       node = this.store.getCustomer(id);
@@ -167,7 +166,7 @@ class PassCache {
 }
 
 export async function rootOf(
-  store: IdentityStore | PassCache,
+  store: Pick<IdentityStore, 'getCustomer'>,
   customerId: string,
   options?: { readonly profileNext?: boolean },
 ): Promise<CustomerNode> {
